@@ -1,0 +1,91 @@
+package org.yiyang.profiles;
+
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * The gateway's error codes, numbered by phase: GW-1xxx source input (400), GW-2xxx mapping and
+ * terminology (422), GW-3xxx profile validation (422), GW-4xxx upstream (502/504), GW-9xxx internal
+ * (500). Codes are never renumbered; the same list is published as the CodeSystem {@link
+ * Canonical#CS_ERROR} in the package and a test keeps the two in sync.
+ */
+public enum ErrorCode {
+  MALFORMED_JSON("GW-1001", 400, IssueType.STRUCTURE, "The body is not well-formed JSON."),
+  REQUIRED_FIELD("GW-1002", 400, IssueType.REQUIRED, "A required field is missing or empty."),
+  INVALID_VALUE("GW-1003", 400, IssueType.VALUE, "A field has the wrong type, format or length."),
+  CITIZEN_ID_CHECK(
+      "GW-1004",
+      400,
+      IssueType.VALUE,
+      "The citizen ID number fails the GB 11643 check character or structure."),
+  CITIZEN_ID_CONTRADICTS(
+      "GW-1005",
+      400,
+      IssueType.BUSINESSRULE,
+      "The birth date or sex encoded in the citizen ID number contradicts the record."),
+  UNKNOWN_CODE("GW-1006", 400, IssueType.CODEINVALID, "A code is not in its code list."),
+  UNKNOWN_FIELD("GW-1007", 400, IssueType.STRUCTURE, "A field is not defined by the format."),
+  USCC_CHECK(
+      "GW-1008",
+      400,
+      IssueType.VALUE,
+      "The unified social credit code fails the GB 32100 check character or structure."),
+  PAYLOAD_TOO_LARGE("GW-1009", 413, IssueType.TOOCOSTLY, "The request body is too large."),
+  UNSUPPORTED_MEDIA_TYPE(
+      "GW-1010", 415, IssueType.NOTSUPPORTED, "The request content type is not supported."),
+  NOT_FOUND("GW-1011", 404, IssueType.NOTFOUND, "The requested record does not exist."),
+  METHOD_NOT_ALLOWED(
+      "GW-1012", 405, IssueType.NOTSUPPORTED, "The HTTP method is not allowed on this path."),
+  CONFLICT("GW-1013", 409, IssueType.CONFLICT, "The record conflicts with one already registered."),
+  NOT_ACCEPTABLE(
+      "GW-1014", 406, IssueType.NOTSUPPORTED, "The requested response type is not available."),
+  UNMAPPED_CODE(
+      "GW-2001",
+      422,
+      IssueType.CODEINVALID,
+      "A code has no translation in the concept map for the target code system."),
+  PROFILE_VIOLATION(
+      "GW-3001", 422, IssueType.PROCESSING, "The produced resource violates its regional profile."),
+  UPSTREAM_UNAVAILABLE(
+      "GW-4001", 502, IssueType.TRANSIENT, "The regional FHIR server is unavailable."),
+  UPSTREAM_TIMEOUT(
+      "GW-4002", 504, IssueType.TIMEOUT, "The regional FHIR server did not answer in time."),
+  UPSTREAM_REJECTED(
+      "GW-4003", 502, IssueType.PROCESSING, "The regional FHIR server rejected the request."),
+  INTERNAL("GW-9001", 500, IssueType.EXCEPTION, "An internal error occurred."),
+  MAPPING_DEFINITION(
+      "GW-9002", 500, IssueType.EXCEPTION, "A mapping definition failed on this input.");
+
+  private final String code;
+  private final int httpStatus;
+  private final IssueType issueType;
+  private final String display;
+
+  ErrorCode(String code, int httpStatus, IssueType issueType, String display) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.issueType = issueType;
+    this.display = display;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public IssueType issueType() {
+    return issueType;
+  }
+
+  /** Client errors are {@code error}; server-side failures are {@code fatal}. */
+  public IssueSeverity severity() {
+    return httpStatus >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR;
+  }
+
+  public String display() {
+    return display;
+  }
+}
