@@ -47,6 +47,7 @@ public final class Canonical {
   public static final String CS_SPECIAL_GROUP = CS + "special-group";
   public static final String CS_ORGANIZATION_TYPE = CS + "organization-type";
   public static final String CS_ERROR = CS + "gateway-error";
+  public static final String CS_IDENTIFIER_TYPE = CS + "identifier-type";
 
   // Value sets
   public static final String VS = BASE + "/ValueSet/";
