@@ -1,0 +1,465 @@
+package org.yiyang.mappings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.AbstractJsonValidator;
+import com.networknt.schema.DisallowUnknownKeywordFactory;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.Format;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaException;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.JsonValidator;
+import com.networknt.schema.Keyword;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationContext;
+import com.networknt.schema.ValidationMessage;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.BiFunction;
+import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.rules.CitizenId;
+import org.yiyang.profiles.rules.Uscc;
+
+/**
+ * The JSON Schema (2020-12) of a mapping's input, compiled once with the gateway's formats and
+ * keywords, turning schema errors into {@link SourceIssue}s whose messages never carry values.
+ *
+ * <p>Extensions to the standard vocabulary:
+ *
+ * <ul>
+ *   <li>format {@code cn-citizen-id}: GB 11643 structure, birth date and check character (GW-1004);
+ *   <li>format {@code cn-uscc}: GB 32100 alphabet and check character (GW-1008);
+ *   <li>{@code "x-code-system": "<CodeSystem URL>"}: the string is a code of that package
+ *       CodeSystem (GW-1006); the URL must be one of Canonical's {@code CS_*} constants;
+ *   <li>{@code "x-not-future": true}: a {@code YYYY-MM-DD} date that is not after today in China
+ *       (GW-1003);
+ *   <li>{@code "x-citizen-id-consistency": {"id": .., "birthDate": .., "sex": ..}} on an object:
+ *       the birth date and sex encoded in the citizen ID agree with the named sibling fields
+ *       (GW-1005); skipped when the ID number itself is invalid, which the format already reports.
+ * </ul>
+ */
+final class SourceSchema {
+
+  static final String CITIZEN_ID_FORMAT = "cn-citizen-id";
+  static final String USCC_FORMAT = "cn-uscc";
+  static final String CODE_SYSTEM_KEYWORD = "x-code-system";
+  static final String NOT_FUTURE_KEYWORD = "x-not-future";
+  static final String CONSISTENCY_KEYWORD = "x-citizen-id-consistency";
+
+  /** Dates are judged in the facilities' time zone, not the server's. */
+  static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
+  private static final Map<String, ErrorCode> CODE_BY_FORMAT =
+      Map.of(CITIZEN_ID_FORMAT, ErrorCode.CITIZEN_ID_CHECK, USCC_FORMAT, ErrorCode.USCC_CHECK);
+
+  private static final Map<String, String> RULE_BY_FORMAT =
+      Map.of(
+          CITIZEN_ID_FORMAT,
+          "the GB 11643 check character or structure",
+          USCC_FORMAT,
+          "the GB 32100 check character or structure",
+          "date",
+          "the date format YYYY-MM-DD",
+          "date-time",
+          "the date-time format of RFC 3339");
+
+  /** Issue codes that make an {@link ErrorCode#UNKNOWN_CODE} on the same field redundant. */
+  private static final Set<ErrorCode> SHAPE_CODES =
+      EnumSet.of(ErrorCode.INVALID_VALUE, ErrorCode.REQUIRED_FIELD);
+
+  private final String file;
+  private final JsonSchema schema;
+
+  private SourceSchema(String file, JsonSchema schema) {
+    this.file = file;
+    this.schema = schema;
+  }
+
+  /**
+   * Compiles a schema text.
+   *
+   * @param file the classpath name, used in error messages only
+   * @throws MappingDefinitionException naming the file when the schema is not usable
+   */
+  static SourceSchema compile(String file, JsonNode schemaJson, CodeLookup codes) {
+    JsonNode declared = schemaJson.path("$schema");
+    if (!SpecVersion.VersionFlag.V202012.getId().equals(declared.asText())) {
+      throw new MappingDefinitionException(
+          file + ": $schema must be " + SpecVersion.VersionFlag.V202012.getId());
+    }
+    JsonMetaSchema metaSchema =
+        JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+            .format(new CheckFormat(CITIZEN_ID_FORMAT, CitizenId::isValid))
+            .format(new CheckFormat(USCC_FORMAT, Uscc::isValid))
+            .keyword(new CodeSystemKeyword(codes))
+            .keyword(new NotFutureKeyword())
+            .keyword(new ConsistencyKeyword())
+            // A misspelt keyword ("requird") would silently check nothing: refuse it.
+            .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
+            .build();
+    JsonSchemaFactory factory =
+        JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012, builder -> builder.metaSchema(metaSchema));
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).failFast(false).build();
+    try {
+      JsonSchema schema = factory.getSchema(schemaJson, config);
+      schema.initializeValidators();
+      return new SourceSchema(file, schema);
+    } catch (JsonSchemaException | IllegalArgumentException | IllegalStateException e) {
+      throw new MappingDefinitionException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  String file() {
+    return file;
+  }
+
+  /** Every issue of {@code input}, one per field and code, ordered by field then code. */
+  List<SourceIssue> check(JsonNode input) {
+    Set<ValidationMessage> messages = schema.validate(input);
+    Map<String, SourceIssue> unique = new LinkedHashMap<>();
+    for (ValidationMessage message : messages) {
+      SourceIssue issue = toIssue(message);
+      unique.putIfAbsent(issue.field() + "\u0000" + issue.code(), issue);
+    }
+    Map<String, Set<ErrorCode>> codesByField = new HashMap<>();
+    for (SourceIssue issue : unique.values()) {
+      codesByField
+          .computeIfAbsent(issue.field(), k -> EnumSet.noneOf(ErrorCode.class))
+          .add(issue.code());
+    }
+    List<SourceIssue> issues = new ArrayList<>();
+    for (SourceIssue issue : unique.values()) {
+      boolean redundant =
+          issue.code() == ErrorCode.UNKNOWN_CODE
+              && codesByField.get(issue.field()).stream().anyMatch(SHAPE_CODES::contains);
+      if (!redundant) {
+        issues.add(issue);
+      }
+    }
+    issues.sort(
+        Comparator.comparing(SourceIssue::field)
+            .thenComparing(SourceIssue::code)
+            .thenComparing(SourceIssue::message));
+    return List.copyOf(issues);
+  }
+
+  private static SourceIssue toIssue(ValidationMessage message) {
+    String type = message.getType();
+    String at = path(message.getInstanceLocation());
+    JsonNode rule = message.getSchemaNode();
+    switch (type) {
+      case "required":
+        {
+          String field = child(at, message.getProperty());
+          return new SourceIssue(ErrorCode.REQUIRED_FIELD, field, field + ": is required");
+        }
+      case "additionalProperties":
+      case "unevaluatedProperties":
+        {
+          String field = child(at, message.getProperty());
+          return new SourceIssue(
+              ErrorCode.UNKNOWN_FIELD, field, field + ": is not a field of this format");
+        }
+      case "enum":
+        return new SourceIssue(
+            ErrorCode.UNKNOWN_CODE, at, label(at) + "must be one of " + list(rule));
+      case "const":
+        return new SourceIssue(ErrorCode.INVALID_VALUE, at, label(at) + "must be " + rule);
+      case "format":
+        {
+          String format = formatName(message);
+          ErrorCode code = CODE_BY_FORMAT.getOrDefault(format, ErrorCode.INVALID_VALUE);
+          return new SourceIssue(
+              code,
+              at,
+              label(at) + "fails " + RULE_BY_FORMAT.getOrDefault(format, "format " + format));
+        }
+      case "type":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must be of JSON type " + rule.asText());
+      case "pattern":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must match the pattern " + rule.asText());
+      case "minLength":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE,
+            at,
+            label(at) + "must have at least " + rule + " character(s)");
+      case "maxLength":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must have at most " + rule + " character(s)");
+      case "minItems":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must have at least " + rule + " item(s)");
+      case "maxItems":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must have at most " + rule + " item(s)");
+      case "minProperties":
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must have at least " + rule + " field(s)");
+      case "uniqueItems":
+        return new SourceIssue(ErrorCode.INVALID_VALUE, at, label(at) + "items must be unique");
+      case CODE_SYSTEM_KEYWORD:
+        return new SourceIssue(
+            ErrorCode.UNKNOWN_CODE, at, label(at) + "is not a code of CodeSystem " + rule.asText());
+      case NOT_FUTURE_KEYWORD:
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "must not be in the future");
+      case CONSISTENCY_KEYWORD:
+        return new SourceIssue(ErrorCode.CITIZEN_ID_CONTRADICTS, at, message.getMessage());
+      default:
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE, at, label(at) + "breaks the schema rule '" + type + "'");
+    }
+  }
+
+  private static String formatName(ValidationMessage message) {
+    JsonNode node = message.getSchemaNode();
+    if (node != null && node.isTextual()) {
+      return node.asText();
+    }
+    Object[] arguments = message.getArguments();
+    return arguments != null && arguments.length > 0 ? String.valueOf(arguments[0]) : "?";
+  }
+
+  /** {@code $.a.b[0].c} as {@code a.b[0].c}, the facility's own notation. */
+  static String path(JsonNodePath location) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < location.getNameCount(); i++) {
+      Object element = location.getElement(i);
+      if (element instanceof Integer index) {
+        text.append('[').append(index).append(']');
+      } else {
+        if (text.length() > 0) {
+          text.append('.');
+        }
+        text.append(element);
+      }
+    }
+    return text.toString();
+  }
+
+  private static String child(String parent, String property) {
+    String name = property == null ? "?" : property;
+    return parent.isEmpty() ? name : parent + "." + name;
+  }
+
+  private static String label(String field) {
+    return field.isEmpty() ? "the record " : field + ": ";
+  }
+
+  private static String list(JsonNode values) {
+    if (values == null || !values.isArray()) {
+      return "the listed codes";
+    }
+    StringJoiner joiner = new StringJoiner(", ");
+    values.forEach(v -> joiner.add(v.asText()));
+    return joiner.toString();
+  }
+
+  private static ValidationMessage issue(
+      String keyword, JsonNodePath at, JsonNode schemaNode, String message) {
+    return ValidationMessage.builder()
+        .type(keyword)
+        .code(keyword)
+        .instanceLocation(at)
+        .schemaNode(schemaNode)
+        .message(message.replace("{", "(").replace("}", ")"))
+        .build();
+  }
+
+  /** A string format checked by a Java predicate. */
+  private record CheckFormat(String name, java.util.function.Predicate<String> check)
+      implements Format {
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public boolean matches(ExecutionContext executionContext, String value) {
+      return check.test(value);
+    }
+  }
+
+  /** Base of the gateway's keywords: one validator per schema location. */
+  private abstract static class GatewayKeyword implements Keyword {
+    private final String name;
+
+    GatewayKeyword(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String getValue() {
+      return name;
+    }
+
+    /** Builds the check or throws JsonSchemaException for a bad keyword value. */
+    abstract BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema);
+
+    @Override
+    public JsonValidator newValidator(
+        SchemaLocation schemaLocation,
+        JsonNodePath evaluationPath,
+        JsonNode schemaNode,
+        JsonSchema parentSchema,
+        ValidationContext validationContext) {
+      BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check =
+          check(schemaNode, parentSchema);
+      return new AbstractJsonValidator(schemaLocation, evaluationPath, this, schemaNode) {
+        @Override
+        public Set<ValidationMessage> validate(
+            ExecutionContext executionContext,
+            JsonNode node,
+            JsonNode rootNode,
+            JsonNodePath instanceLocation) {
+          return check.apply(node, instanceLocation).map(Set::of).orElse(Set.of());
+        }
+      };
+    }
+  }
+
+  /** {@code "x-code-system": "<url>"}: the string must be a code of that package CodeSystem. */
+  private static final class CodeSystemKeyword extends GatewayKeyword {
+    private final CodeLookup codes;
+
+    CodeSystemKeyword(CodeLookup codes) {
+      super(CODE_SYSTEM_KEYWORD);
+      this.codes = codes;
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      if (!schemaNode.isTextual() || !MappingFunctions.isCanonicalCodeSystem(schemaNode.asText())) {
+        throw new JsonSchemaException(
+            CODE_SYSTEM_KEYWORD
+                + " must name a CodeSystem URL of org.yiyang.profiles.Canonical (CS_*), got "
+                + schemaNode);
+      }
+      String system = schemaNode.asText();
+      return (node, at) ->
+          node.isTextual() && !codes.hasCode(system, node.asText())
+              ? Optional.of(issue(CODE_SYSTEM_KEYWORD, at, schemaNode, "unknown code"))
+              : Optional.empty();
+    }
+  }
+
+  /** {@code "x-not-future": true}: a date that is not after today. */
+  private static final class NotFutureKeyword extends GatewayKeyword {
+    NotFutureKeyword() {
+      super(NOT_FUTURE_KEYWORD);
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      if (!schemaNode.isBoolean()) {
+        throw new JsonSchemaException(NOT_FUTURE_KEYWORD + " must be true or false");
+      }
+      if (!schemaNode.asBoolean()) {
+        return (node, at) -> Optional.empty();
+      }
+      return (node, at) -> {
+        Optional<LocalDate> date = parseDate(node);
+        return date.isPresent() && date.get().isAfter(LocalDate.now(CHINA))
+            ? Optional.of(issue(NOT_FUTURE_KEYWORD, at, schemaNode, "in the future"))
+            : Optional.empty();
+      };
+    }
+  }
+
+  /**
+   * {@code "x-citizen-id-consistency": {"id": "idCardNo", "birthDate": "birthDate", "sex":
+   * "genderCode"}}: birth date and sex in the citizen ID agree with the record. Sex codes other
+   * than 1 and 2 (0 unknown, 9 not stated) contradict nothing.
+   */
+  private static final class ConsistencyKeyword extends GatewayKeyword {
+    ConsistencyKeyword() {
+      super(CONSISTENCY_KEYWORD);
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      String idField = schemaNode.path("id").asText(null);
+      String birthField = schemaNode.path("birthDate").asText(null);
+      String sexField = schemaNode.path("sex").asText(null);
+      JsonNode properties = parentSchema.getSchemaNode().path("properties");
+      for (String field : new String[] {idField, birthField, sexField}) {
+        if (field != null && !properties.has(field)) {
+          throw new JsonSchemaException(
+              CONSISTENCY_KEYWORD + " names " + field + ", which is not in properties");
+        }
+      }
+      if (idField == null || (birthField == null && sexField == null)) {
+        throw new JsonSchemaException(
+            CONSISTENCY_KEYWORD + " needs id and at least one of birthDate, sex");
+      }
+      return (node, at) -> {
+        JsonNode idNode = node.path(idField);
+        String id = idNode.isTextual() ? idNode.asText() : null;
+        if (!node.isObject() || id == null || !CitizenId.isValid(id)) {
+          return Optional.empty();
+        }
+        List<String> contradictions = new ArrayList<>();
+        if (birthField != null) {
+          Optional<LocalDate> recorded = parseDate(node.path(birthField));
+          if (recorded.isPresent() && !recorded.equals(CitizenId.birthDate(id))) {
+            contradictions.add(
+                "the birth date encoded in the number contradicts " + birthField + " (GB 11643)");
+          }
+        }
+        if (sexField != null) {
+          JsonNode sexNode = node.path(sexField);
+          String sex = sexNode.isTextual() ? sexNode.asText() : null;
+          if (("1".equals(sex) || "2".equals(sex)) && !CitizenId.gbSexCode(id).get().equals(sex)) {
+            contradictions.add(
+                "the sex encoded in the number (odd 1 male, even 2 female) contradicts "
+                    + sexField
+                    + " (GB 11643)");
+          }
+        }
+        if (contradictions.isEmpty()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            issue(
+                CONSISTENCY_KEYWORD,
+                at.append(idField),
+                schemaNode,
+                path(at.append(idField)) + ": " + String.join("; ", contradictions)));
+      };
+    }
+  }
+
+  private static Optional<LocalDate> parseDate(JsonNode node) {
+    if (!node.isTextual()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LocalDate.parse(node.asText()));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
