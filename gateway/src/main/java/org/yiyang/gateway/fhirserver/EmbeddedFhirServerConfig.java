@@ -74,6 +74,8 @@ public class EmbeddedFhirServerConfig {
     settings.setAllowExternalReferences(false);
     settings.setIndexMissingFields(JpaStorageSettings.IndexEnabledEnum.DISABLED);
     settings.setAdvancedHSearchIndexing(false);
+    // A search must see what was written a moment ago (identity checks, readers of the platform).
+    settings.setReuseCachedSearchResultsForMillis(null);
     return settings;
   }
 

@@ -1,0 +1,51 @@
+package org.yiyang.gateway.api;
+
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.yiyang.gateway.flow.resident.ResidentRoutes;
+import org.yiyang.gateway.flow.resident.ResidentStore;
+
+/** Facility-side resident API (v1). The routes do the work; this class only declares paths. */
+@RestController
+@RequestMapping("/api/v1/residents")
+public class ResidentController {
+
+  private final FlowInvoker flows;
+  private final RequestGuard guard;
+
+  public ResidentController(FlowInvoker flows, RequestGuard guard) {
+    this.flows = flows;
+    this.guard = guard;
+  }
+
+  /** Registers or updates a resident: 201 when the Patient is new, 200 when it is updated. */
+  @PostMapping
+  public ResponseEntity<byte[]> post(
+      @RequestBody(required = false) byte[] body,
+      @RequestHeader(value = "Content-Type", required = false) String contentType,
+      @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+    guard.requireJson(contentType);
+    guard.requireSize(body);
+    return flows.invoke(ResidentRoutes.TO_FHIR, body, Map.of(), correlation);
+  }
+
+  /** Reads a resident back from the FHIR server, in facility form. */
+  @GetMapping("/{facilityCode}/{residentNo}")
+  public ResponseEntity<byte[]> get(
+      @PathVariable String facilityCode,
+      @PathVariable String residentNo,
+      @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+    return flows.invoke(
+        ResidentRoutes.FROM_FHIR,
+        null,
+        Map.of(ResidentStore.FACILITY_CODE, facilityCode, ResidentStore.RESIDENT_NO, residentNo),
+        correlation);
+  }
+}

@@ -1,0 +1,73 @@
+package org.yiyang.gateway.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.GatewayProperties;
+
+/**
+ * The regional FHIR server as the gateway sees it: always a base URL reached over HTTP. With no
+ * {@code gateway.fhir.base-url} it is the embedded server on this process's own port.
+ */
+@Component
+public class FhirServer {
+
+  private final GatewayProperties properties;
+  private final Environment environment;
+  private volatile IGenericClient client;
+  private volatile String baseUrl;
+
+  public FhirServer(GatewayProperties properties, Environment environment) {
+    this.properties = properties;
+    this.environment = environment;
+  }
+
+  public boolean embedded() {
+    return properties.fhir().embedded();
+  }
+
+  /** The base URL, resolved once the web server knows its port. */
+  public String baseUrl() {
+    String url = baseUrl;
+    if (url == null) {
+      if (embedded()) {
+        String port = environment.getProperty("local.server.port");
+        if (port == null) {
+          throw new IllegalStateException("The web server has not started yet");
+        }
+        url = "http://127.0.0.1:" + port + "/fhir";
+      } else {
+        url = properties.fhir().baseUrl().replaceAll("/+$", "");
+      }
+      baseUrl = url;
+    }
+    return url;
+  }
+
+  /** A HAPI generic client with the configured timeouts; thread-safe, created once. */
+  public IGenericClient client() {
+    IGenericClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          // HAPI reads timeouts from the context's own client factory on every request, so the
+          // client gets a context of its own: these timeouts are this server's, no one else's.
+          FhirContext context = FhirContext.forR4();
+          IRestfulClientFactory factory = context.getRestfulClientFactory();
+          factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+          factory.setConnectTimeout((int) properties.fhir().connectTimeout().toMillis());
+          factory.setSocketTimeout((int) properties.fhir().readTimeout().toMillis());
+          factory.setPoolMaxPerRoute(32);
+          factory.setPoolMaxTotal(64);
+          c = context.newRestfulGenericClient(baseUrl());
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+}

@@ -1,0 +1,175 @@
+package org.yiyang.gateway.flow.resident;
+
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.camel.Header;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.error.ApiResponse;
+import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.profiles.Canonical;
+import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.rules.Uscc;
+
+/**
+ * Writes residents to the regional FHIR server and reads them back. A resident is one Patient,
+ * known by facility code + resident number (its deterministic id) and by citizen ID number.
+ */
+@Component
+public class ResidentStore {
+
+  public static final String FACILITY_CODE = "yyFacilityCode";
+  public static final String RESIDENT_NO = "yyResidentNo";
+
+  private static final Pattern RESIDENT_NO_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,32}$");
+
+  /** Servers such as HAPI reuse recent search results; identity checks must see the present. */
+  private static final CacheControlDirective NO_CACHE =
+      new CacheControlDirective().setNoCache(true);
+
+  private final FhirServer fhir;
+
+  public ResidentStore(FhirServer fhir) {
+    this.fhir = fhir;
+  }
+
+  /**
+   * Sends the resident's transaction Bundle (facility Organization created on first use, Patient
+   * updated or created under its deterministic id). 201 when the Patient is new, 200 otherwise.
+   */
+  public ApiResponse write(Bundle transaction) {
+    int patientIndex = indexOfPatient(transaction);
+    Patient patient = (Patient) transaction.getEntry().get(patientIndex).getResource();
+    String patientId = patient.getIdElement().getIdPart();
+    requireNoOtherResidentWithSameCitizenId(patient, patientId);
+
+    IGenericClient client = fhir.client();
+    Bundle response = client.transaction().withBundle(transaction).execute();
+    Bundle.BundleEntryResponseComponent result =
+        response.getEntry().get(patientIndex).getResponse();
+    boolean created = result.getStatus() != null && result.getStatus().startsWith("201");
+    String versionId = versionOf(result.getLocation());
+
+    Identifier residentNo = residentNoIdentifier(patient).orElseThrow();
+    String facilityCode =
+        residentNo.getSystem().substring(Canonical.RESIDENT_NO_SYSTEM_PREFIX.length());
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("outcome", created ? "created" : "updated");
+    body.put("patient", "Patient/" + patientId);
+    if (versionId != null) {
+      body.put("versionId", versionId);
+    }
+    body.put("resident", "/api/v1/residents/" + facilityCode + "/" + residentNo.getValue());
+    return ApiResponse.of(created ? 201 : 200, body, created ? "created" : "updated")
+        .withHeader("Location", fhir.baseUrl() + "/Patient/" + patientId);
+  }
+
+  /** Reads the Patient of a resident; 404 when the FHIR server has none. */
+  public Patient read(
+      @Header(FACILITY_CODE) String facilityCode, @Header(RESIDENT_NO) String residentNo) {
+    if (facilityCode == null || !Uscc.isValid(facilityCode)) {
+      throw GatewayException.of(
+          ErrorCode.USCC_CHECK,
+          "facilityCode",
+          "facilityCode must be an 18-character unified social credit code with a valid GB 32100"
+              + " check character.");
+    }
+    if (residentNo == null || !RESIDENT_NO_PATTERN.matcher(residentNo).matches()) {
+      throw GatewayException.of(
+          ErrorCode.INVALID_VALUE,
+          "residentNo",
+          "residentNo must be 1 to 32 letters, digits, '.', '_' or '-'.");
+    }
+    Bundle found =
+        fhir.client()
+            .search()
+            .forResource(Patient.class)
+            .where(
+                Patient.IDENTIFIER
+                    .exactly()
+                    .systemAndIdentifier(Canonical.residentNoSystem(facilityCode), residentNo))
+            .returnBundle(Bundle.class)
+            .cacheControl(NO_CACHE)
+            .execute();
+    return found.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(Patient.class::isInstance)
+        .map(Patient.class::cast)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                GatewayException.of(
+                    ErrorCode.NOT_FOUND,
+                    "residentNo",
+                    "No resident with this facility code and resident number is registered."));
+  }
+
+  private void requireNoOtherResidentWithSameCitizenId(Patient patient, String patientId) {
+    Optional<Identifier> citizenId =
+        patient.getIdentifier().stream()
+            .filter(i -> Canonical.SID_CITIZEN_ID.equals(i.getSystem()))
+            .findFirst();
+    if (citizenId.isEmpty()) {
+      return;
+    }
+    Bundle found =
+        fhir.client()
+            .search()
+            .forResource(Patient.class)
+            .where(
+                Patient.IDENTIFIER
+                    .exactly()
+                    .systemAndIdentifier(Canonical.SID_CITIZEN_ID, citizenId.get().getValue()))
+            .elementsSubset("id")
+            .returnBundle(Bundle.class)
+            .cacheControl(NO_CACHE)
+            .execute();
+    boolean other =
+        found.getEntry().stream()
+            .map(e -> e.getResource().getIdElement().getIdPart())
+            .anyMatch(id -> !id.equals(patientId));
+    if (other) {
+      throw GatewayException.of(
+          ErrorCode.CONFLICT,
+          "idCardNo",
+          "This citizen ID number is already registered for a resident with another facility code"
+              + " or resident number; one person has one resident record.");
+    }
+  }
+
+  private static int indexOfPatient(Bundle bundle) {
+    for (int i = 0; i < bundle.getEntry().size(); i++) {
+      if (bundle.getEntry().get(i).getResource() instanceof Patient) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("The resident mapping produced no Patient");
+  }
+
+  private static Optional<Identifier> residentNoIdentifier(Patient patient) {
+    return patient.getIdentifier().stream()
+        .filter(i -> i.getSystem() != null)
+        .filter(i -> i.getSystem().startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX))
+        .findFirst();
+  }
+
+  private static String versionOf(String location) {
+    if (location == null) {
+      return null;
+    }
+    int at = location.indexOf("/_history/");
+    if (at < 0) {
+      return null;
+    }
+    String rest = location.substring(at + "/_history/".length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
+  }
+}

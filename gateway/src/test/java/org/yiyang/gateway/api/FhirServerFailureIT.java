@@ -1,0 +1,169 @@
+package org.yiyang.gateway.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * An external regional FHIR server (WireMock) that fails: the caller gets a clear 502/504
+ * OperationOutcome, never a stack trace; and setting the base URL switches the embedded server off.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class FhirServerFailureIT {
+
+  @RegisterExtension
+  static WireMockExtension fhirServer =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir static Path dataDir;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("gateway.data-dir", () -> dataDir.toString());
+    registry.add("gateway.fhir.base-url", () -> fhirServer.baseUrl() + "/fhir");
+    registry.add("gateway.fhir.read-timeout", () -> "1s");
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+  private String example;
+
+  @BeforeEach
+  void reset() throws Exception {
+    fhirServer.resetAll();
+    try (InputStream in = getClass().getResourceAsStream("/residents/example.json")) {
+      example = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void serverAnswering503GivesA502OperationOutcome(CapturedOutput output) throws Exception {
+    fhirServer.stubFor(
+        any(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(503)
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody(
+                        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                            + "\"code\":\"transient\",\"diagnostics\":\"maintenance\"}]}")));
+    HttpResponse<String> response = post(example);
+    assertUpstreamError(response, 502, "GW-4001");
+    assertThat(output.getAll()).doesNotContain("330302194305120024").doesNotContain("王秀英");
+  }
+
+  @Test
+  void serverSlowerThanTheReadTimeoutGivesA504() throws Exception {
+    fhirServer.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+    assertUpstreamError(post(example), 504, "GW-4002");
+  }
+
+  @Test
+  void connectionResetGivesA502() throws Exception {
+    fhirServer.stubFor(
+        any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    assertUpstreamError(post(example), 502, "GW-4001");
+  }
+
+  @Test
+  void aProfileValidRecordIsSentAsOneTransaction() throws Exception {
+    fhirServer.stubFor(
+        get(urlPathEqualTo("/fhir/Patient"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    fhirServer.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/fhir"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody(
+                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":["
+                            + "{\"response\":{\"status\":\"200 OK\",\"location\":\"Organization/1/_history/1\"}},"
+                            + "{\"response\":{\"status\":\"201 Created\",\"location\":"
+                            + "\"Patient/res-x/_history/1\"}}]}")));
+    HttpResponse<String> response = post(example);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    fhirServer.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
+    JsonNode sent =
+        JSON.readTree(
+            fhirServer.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("POST"))
+                .findFirst()
+                .orElseThrow()
+                .getRequest()
+                .getBodyAsString());
+    assertThat(sent.path("type").asText()).isEqualTo("transaction");
+    assertThat(sent.path("entry")).hasSize(2);
+  }
+
+  @Test
+  void theEmbeddedServerIsOffWhenABaseUrlIsSet() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/metadata"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  private void assertUpstreamError(HttpResponse<String> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
+    JsonNode outcome = JSON.readTree(response.body());
+    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+    assertThat(
+            outcome
+                .path("issue")
+                .get(0)
+                .path("details")
+                .path("coding")
+                .get(0)
+                .path("code")
+                .asText())
+        .isEqualTo(code);
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/residents"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

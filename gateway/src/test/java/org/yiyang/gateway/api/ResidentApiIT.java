@@ -1,0 +1,252 @@
+package org.yiyang.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.yiyang.profiles.Canonical;
+
+/**
+ * The first flow end to end, over real HTTP: facility JSON in, a valid Patient on the embedded HAPI
+ * FHIR JPA server, and back. Every reject is a 4xx OperationOutcome naming the field.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class ResidentApiIT {
+
+  @TempDir static Path dataDir;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("gateway.data-dir", () -> dataDir.toString());
+    registry.add("gateway.fhir.base-url", () -> "");
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+
+  private ObjectNode example;
+
+  @BeforeEach
+  void loadExample() throws IOException {
+    try (InputStream in = getClass().getResourceAsStream("/residents/example.json")) {
+      example = (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  @Test
+  void postTwiceCreatesThenUpdatesOnePatientAndReadsItBack(CapturedOutput output) throws Exception {
+    example.put("residentNo", "R-TWICE");
+    example.put("idCardNo", "330302194202020047");
+    example.put("birthDate", "1942-02-02");
+
+    HttpResponse<String> first = post(example.toString());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    JsonNode created = JSON.readTree(first.body());
+    assertThat(created.path("outcome").asText()).isEqualTo("created");
+    String patientRef = created.path("patient").asText();
+    assertThat(patientRef).startsWith("Patient/res-");
+    assertThat(first.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/fhir/" + patientRef));
+
+    HttpResponse<String> second = post(example.toString());
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(JSON.readTree(second.body()).path("patient").asText()).isEqualTo(patientRef);
+
+    JsonNode byCitizenId =
+        fhirSearch("Patient?identifier=" + enc(Canonical.SID_CITIZEN_ID + "|330302194202020047"));
+    assertThat(byCitizenId.path("total").asInt()).isEqualTo(1);
+    JsonNode patient = byCitizenId.path("entry").get(0).path("resource");
+    assertThat(patient.path("meta").path("profile").get(0).asText())
+        .isEqualTo(Canonical.PATIENT_PROFILE);
+    assertThat(patient.path("gender").asText()).isEqualTo("female");
+    assertThat(patient.path("birthDate").asText()).isEqualTo("1942-02-02");
+
+    JsonNode byResidentNo =
+        fhirSearch(
+            "Patient?identifier="
+                + enc(Canonical.residentNoSystem("52330300MJ8712345N") + "|R-TWICE"));
+    assertThat(byResidentNo.path("total").asInt()).isEqualTo(1);
+
+    JsonNode org =
+        fhirSearch("Organization?identifier=" + enc(Canonical.SID_USCC + "|52330300MJ8712345N"));
+    assertThat(org.path("total").asInt()).isEqualTo(1);
+
+    HttpResponse<String> back = get("/api/v1/residents/52330300MJ8712345N/R-TWICE");
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    JsonNode resident = JSON.readTree(back.body());
+    example
+        .fieldNames()
+        .forEachRemaining(
+            field -> assertThat(resident.get(field)).as(field).isEqualTo(example.get(field)));
+
+    assertThat(output.getAll())
+        .doesNotContain("330302194202020047")
+        .doesNotContain("王秀英")
+        .doesNotContain("13800000000");
+  }
+
+  @Test
+  void wrongCheckDigitIsRejectedNamingIdCardNoAndNothingIsWritten() throws Exception {
+    example.put("residentNo", "R-BADCHECK");
+    example.put("idCardNo", "330302194305120025");
+    HttpResponse<String> response = post(example.toString());
+    assertReject(response, 400, "GW-1004", "idCardNo");
+    assertThat(get("/api/v1/residents/52330300MJ8712345N/R-BADCHECK").statusCode()).isEqualTo(404);
+    assertThat(
+            fhirSearch(
+                    "Patient?identifier=" + enc(Canonical.SID_CITIZEN_ID + "|330302194305120025"))
+                .path("total")
+                .asInt())
+        .isZero();
+  }
+
+  @Test
+  void idNumberContradictingBirthDateOrSexIsRejected() throws Exception {
+    example.put("residentNo", "R-CONTRA");
+    example.put("birthDate", "1943-05-13");
+    assertReject(post(example.toString()), 400, "GW-1005", "idCardNo");
+
+    loadExample();
+    example.put("residentNo", "R-CONTRA");
+    example.put("genderCode", "1");
+    assertReject(post(example.toString()), 400, "GW-1005", "idCardNo");
+  }
+
+  @Test
+  void malformedJsonIsRejected() throws Exception {
+    assertReject(post("{\"facilityCode\": \"52330300MJ8712345N\","), 400, "GW-1001", null);
+    assertReject(post("[1,2]"), 400, "GW-1001", null);
+    assertReject(post(""), 400, "GW-1001", null);
+  }
+
+  @Test
+  void missingRequiredFieldIsRejectedNamingIt() throws Exception {
+    example.remove("birthDate");
+    assertReject(post(example.toString()), 400, "GW-1002", "birthDate");
+  }
+
+  @Test
+  void unknownCodeIsRejectedNamingTheField() throws Exception {
+    example.put("genderCode", "7");
+    assertReject(post(example.toString()), 400, "GW-1006", "genderCode");
+
+    loadExample();
+    example.put("ethnicCode", "99");
+    assertReject(post(example.toString()), 400, "GW-1006", "ethnicCode");
+  }
+
+  @Test
+  void unknownFieldIsRejectedRatherThanDropped() throws Exception {
+    example.put("favouriteColour", "blue");
+    assertReject(post(example.toString()), 400, "GW-1007", "favouriteColour");
+  }
+
+  @Test
+  void wrongContentTypeIs415() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(uri("/api/v1/residents"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(example.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertReject(response, 415, "GW-1010", null);
+  }
+
+  @Test
+  void unknownResidentIs404AndBadFacilityCodeIs400() throws Exception {
+    assertReject(get("/api/v1/residents/52330300MJ8712345N/NOBODY"), 404, "GW-1011", "residentNo");
+    assertReject(get("/api/v1/residents/52330300MJ8712345X/R0001"), 400, "GW-1008", "facilityCode");
+  }
+
+  @Test
+  void theSameCitizenIdUnderAnotherResidentNumberIsAConflict() throws Exception {
+    example.put("residentNo", "R-FIRST");
+    example.put("idCardNo", "330302194001010010");
+    example.put("genderCode", "1");
+    example.put("birthDate", "1940-01-01");
+    assertThat(post(example.toString()).statusCode()).isEqualTo(201);
+    example.put("residentNo", "R-SECOND");
+    assertReject(post(example.toString()), 409, "GW-1013", "idCardNo");
+  }
+
+  @Test
+  void embeddedServerAndHealthAreUp() throws Exception {
+    HttpResponse<String> metadata = get("/fhir/metadata");
+    assertThat(metadata.statusCode()).isEqualTo(200);
+    assertThat(metadata.body()).contains("CapabilityStatement");
+    HttpResponse<String> health = get("/actuator/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+  }
+
+  private void assertReject(HttpResponse<String> response, int status, String code, String field)
+      throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
+    JsonNode outcome = JSON.readTree(response.body());
+    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    boolean found = false;
+    for (JsonNode issue : outcome.path("issue")) {
+      boolean codeMatches =
+          code.equals(issue.path("details").path("coding").get(0).path("code").asText());
+      boolean fieldMatches =
+          field == null || field.equals(issue.path("expression").path(0).asText());
+      found |= codeMatches && fieldMatches;
+    }
+    assertThat(found).as("issue %s on %s in %s", code, field, response.body()).isTrue();
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri("/api/v1/residents"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode fhirSearch(String query) throws Exception {
+    HttpResponse<String> response = get("/fhir/" + query + "&_total=accurate");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
