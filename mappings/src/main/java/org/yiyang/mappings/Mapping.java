@@ -13,7 +13,7 @@ import org.yiyang.profiles.ErrorCode;
 
 /**
  * One compiled mapping: the JSON Schema of its input and its JSONata expression. Immutable and safe
- * for concurrent use (see docs/adr/0003-jsonata-mapping-engine.md: each evaluation runs in its own
+ * for concurrent use (see docs/adr/0020-jsonata-mapping-engine.md: each evaluation runs in its own
  * JSONata frame).
  */
 public final class Mapping {

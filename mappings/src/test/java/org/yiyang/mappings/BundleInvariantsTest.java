@@ -1,0 +1,68 @@
+package org.yiyang.mappings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Invariants over the output of every to-fhir golden case: fullUrls and resource ids are unique,
+ * every reference inside the Bundle resolves to a fullUrl in it, and each PUT targets its own id.
+ */
+class BundleInvariantsTest {
+
+  @TestFactory
+  Stream<DynamicTest> invariants() {
+    return Cases.toFhirSuccesses().stream()
+        .map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+  }
+
+  private void check(Cases.Case c) {
+    JsonNode bundle = Cases.catalog().get(c.mappingId()).apply(c.input());
+    assertThat(bundle.path("resourceType").asText()).isEqualTo("Bundle");
+    assertThat(bundle.path("type").asText()).isEqualTo("transaction");
+    Set<String> fullUrls = new HashSet<>();
+    Set<String> ids = new HashSet<>();
+    for (JsonNode entry : bundle.path("entry")) {
+      String fullUrl = entry.path("fullUrl").asText();
+      assertThat(fullUrl).as("fullUrl").startsWith("urn:uuid:");
+      assertThat(fullUrls.add(fullUrl)).as("unique fullUrl " + fullUrl).isTrue();
+      JsonNode resource = entry.path("resource");
+      String type = resource.path("resourceType").asText();
+      if (resource.has("id")) {
+        assertThat(ids.add(type + "/" + resource.get("id").asText())).as("unique id").isTrue();
+      }
+      JsonNode request = entry.path("request");
+      switch (request.path("method").asText()) {
+        case "PUT" ->
+            assertThat(request.path("url").asText())
+                .isEqualTo(type + "/" + resource.path("id").asText());
+        case "POST" -> {
+          assertThat(request.path("url").asText()).isEqualTo(type);
+          assertThat(resource.has("id")).as("POST resources carry no id").isFalse();
+        }
+        default -> throw new AssertionError("unexpected request " + request);
+      }
+    }
+    List<String> references = new ArrayList<>();
+    collectReferences(bundle, references);
+    assertThat(references).as("references").isNotEmpty();
+    assertThat(fullUrls).as("every reference resolves inside the Bundle").containsAll(references);
+  }
+
+  private static void collectReferences(JsonNode node, List<String> into) {
+    if (node.isObject()) {
+      JsonNode reference = node.get("reference");
+      if (reference != null && reference.isTextual()) {
+        into.add(reference.asText());
+      }
+    }
+    node.forEach(child -> collectReferences(child, into));
+  }
+}
