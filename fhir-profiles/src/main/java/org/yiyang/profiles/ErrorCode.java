@@ -54,7 +54,12 @@ public enum ErrorCode {
       "GW-4003", 502, IssueType.PROCESSING, "The regional FHIR server rejected the request."),
   INTERNAL("GW-9001", 500, IssueType.EXCEPTION, "An internal error occurred."),
   MAPPING_DEFINITION(
-      "GW-9002", 500, IssueType.EXCEPTION, "A mapping definition failed on this input.");
+      "GW-9002", 500, IssueType.EXCEPTION, "A mapping definition failed on this input."),
+  BACKLOG_FULL(
+      "GW-9003",
+      503,
+      IssueType.TRANSIENT,
+      "The gateway's delivery backlog is full; retry after the indicated delay.");
 
   private final String code;
   private final int httpStatus;
