@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.yiyang.gateway.flow.resident.ResidentIntake;
 import org.yiyang.gateway.flow.resident.ResidentRoutes;
 import org.yiyang.gateway.flow.resident.ResidentStore;
 
@@ -25,15 +26,22 @@ public class ResidentController {
     this.guard = guard;
   }
 
-  /** Registers or updates a resident: 201 when the Patient is new, 200 when it is updated. */
+  /**
+   * Registers or updates a resident: 201 when the Patient is new, 200 when it is updated, within
+   * the sync deadline; else 202 with the message's status URL. Idempotent per {@code
+   * Idempotency-Key} (or per identical record when the header is absent).
+   */
   @PostMapping
   public ResponseEntity<byte[]> post(
       @RequestBody(required = false) byte[] body,
       @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+      @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation,
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
     guard.requireJson(contentType);
     guard.requireSize(body);
-    return flows.invoke(ResidentRoutes.TO_FHIR, body, Map.of(), correlation);
+    Map<String, Object> headers =
+        idempotencyKey == null ? Map.of() : Map.of(ResidentIntake.IDEMPOTENCY_KEY, idempotencyKey);
+    return flows.invoke(ResidentRoutes.TO_FHIR, body, headers, correlation);
   }
 
   /** Reads a resident back from the FHIR server, in facility form. */

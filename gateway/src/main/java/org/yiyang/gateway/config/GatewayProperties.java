@@ -1,6 +1,9 @@
 package org.yiyang.gateway.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,16 +16,20 @@ import org.springframework.validation.annotation.Validated;
  * The gateway's own settings ({@code gateway.*}); every URL has an environment variable with a
  * local default in {@code application.yaml}.
  *
- * @param dataDir where all state lives (embedded FHIR database, later the journal)
+ * @param dataDir where all state lives (embedded FHIR database, delivery journal)
  * @param fhir the regional FHIR server the gateway writes to
  * @param api limits of the facility-side HTTP API
+ * @param journal the durable message journal every accepted record is written to first
+ * @param delivery how journaled messages are delivered to the FHIR server
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway")
 public record GatewayProperties(
     @NotNull @DefaultValue("./data") Path dataDir,
     @Valid @NotNull @DefaultValue Fhir fhir,
-    @Valid @NotNull @DefaultValue Api api) {
+    @Valid @NotNull @DefaultValue Api api,
+    @Valid @NotNull @DefaultValue Journal journal,
+    @Valid @NotNull @DefaultValue Delivery delivery) {
 
   /**
    * @param baseUrl an external FHIR server; empty means the embedded HAPI JPA server at /fhir
@@ -43,4 +50,53 @@ public record GatewayProperties(
    * @param maxBodySize largest request body accepted from a facility system
    */
   public record Api(@NotNull @DefaultValue("1MB") DataSize maxBodySize) {}
+
+  /**
+   * @param url JDBC URL of the journal; empty means an H2 file database under {@code
+   *     data-dir/journal}. PostgreSQL ({@code jdbc:postgresql://...}) is supported.
+   * @param username database user (ignored for the default H2 file)
+   * @param password database password
+   * @param poolSize connections in the journal's pool
+   * @param maxBacklog undelivered messages above which new records are refused with 503
+   * @param retryAfter the Retry-After announced when the backlog is full
+   */
+  public record Journal(
+      @DefaultValue("") String url,
+      @DefaultValue("") String username,
+      @DefaultValue("") String password,
+      @Min(2) @DefaultValue("8") int poolSize,
+      @Min(1) @DefaultValue("10000") long maxBacklog,
+      @NotNull @DefaultValue("30s") Duration retryAfter) {
+
+    public boolean embedded() {
+      return url == null || url.isBlank();
+    }
+  }
+
+  /**
+   * @param syncDeadline how long a caller waits for the first delivery before getting 202
+   * @param pollInterval how often the journal is polled for due messages
+   * @param batchSize due messages claimed per poll
+   * @param threads concurrent deliveries
+   * @param maxAttempts attempts before a message that keeps failing transiently goes dead
+   * @param initialBackoff delay before the second attempt
+   * @param maxBackoff the longest delay between attempts
+   * @param multiplier growth of the delay per attempt
+   * @param jitter fraction of the delay drawn at random (0: none, 1: anywhere from 0 to the delay)
+   * @param lease how long a claimed message is reserved for one delivery attempt; longer than the
+   *     FHIR client's connect plus read timeout
+   * @param drainTimeout how long a graceful shutdown waits for in-flight deliveries
+   */
+  public record Delivery(
+      @NotNull @DefaultValue("3s") Duration syncDeadline,
+      @NotNull @DefaultValue("500ms") Duration pollInterval,
+      @Min(1) @DefaultValue("32") int batchSize,
+      @Min(1) @DefaultValue("4") int threads,
+      @Min(1) @DefaultValue("25") int maxAttempts,
+      @NotNull @DefaultValue("2s") Duration initialBackoff,
+      @NotNull @DefaultValue("10m") Duration maxBackoff,
+      @DecimalMin("1.0") @DefaultValue("2.0") double multiplier,
+      @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double jitter,
+      @NotNull @DefaultValue("2m") Duration lease,
+      @NotNull @DefaultValue("30s") Duration drainTimeout) {}
 }

@@ -84,7 +84,11 @@ public class ErrorResponses {
   /** The response for a failure. */
   public ApiResponse toResponse(Throwable failure) {
     GatewayException e = classify(failure);
-    return ApiResponse.of(e.code().httpStatus(), outcome(e), e.code().code());
+    ApiResponse response = ApiResponse.of(e.code().httpStatus(), outcome(e), e.code().code());
+    for (java.util.Map.Entry<String, String> header : e.headers().entrySet()) {
+      response = response.withHeader(header.getKey(), header.getValue());
+    }
+    return response;
   }
 
   /** Builds the OperationOutcome: one issue per field, each naming the field and the rule. */

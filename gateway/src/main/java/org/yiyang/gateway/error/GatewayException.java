@@ -50,4 +50,9 @@ public class GatewayException extends RuntimeException {
   public List<Issue> issues() {
     return issues;
   }
+
+  /** HTTP headers the answer to this error carries (e.g. Retry-After); none by default. */
+  public java.util.Map<String, String> headers() {
+    return java.util.Map.of();
+  }
 }

@@ -40,6 +40,8 @@ class ResidentApiIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("gateway.data-dir", () -> dataDir.toString());
     registry.add("gateway.fhir.base-url", () -> "");
+    // The first write to a cold embedded server can take seconds; these tests are about answers.
+    registry.add("gateway.delivery.sync-deadline", () -> "30s");
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,9 +73,20 @@ class ResidentApiIT {
     assertThat(first.headers().firstValue("Location"))
         .hasValueSatisfying(l -> assertThat(l).endsWith("/fhir/" + patientRef));
 
+    // An identical resend is the same message: the original answer, no second write.
+    HttpResponse<String> resend = post(example.toString());
+    assertThat(resend.statusCode()).as(resend.body()).isEqualTo(201);
+    assertThat(resend.body()).isEqualTo(first.body());
+    assertThat(resend.headers().firstValue("X-Message-Id"))
+        .isEqualTo(first.headers().firstValue("X-Message-Id"));
+
+    // A changed record is a new message: the same Patient, updated.
+    example.put("phone", "13900000000");
     HttpResponse<String> second = post(example.toString());
     assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-    assertThat(JSON.readTree(second.body()).path("patient").asText()).isEqualTo(patientRef);
+    JsonNode updated = JSON.readTree(second.body());
+    assertThat(updated.path("patient").asText()).isEqualTo(patientRef);
+    assertThat(updated.path("versionId").asText()).isEqualTo("2");
 
     JsonNode byCitizenId =
         fhirSearch("Patient?identifier=" + enc(Canonical.SID_CITIZEN_ID + "|330302194202020047"));
@@ -105,7 +118,8 @@ class ResidentApiIT {
     assertThat(output.getAll())
         .doesNotContain("330302194202020047")
         .doesNotContain("王秀英")
-        .doesNotContain("13800000000");
+        .doesNotContain("13800000000")
+        .doesNotContain("13900000000");
   }
 
   @Test

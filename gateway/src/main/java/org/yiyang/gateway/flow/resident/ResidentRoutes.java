@@ -8,6 +8,7 @@ import org.yiyang.gateway.flow.FlowSteps;
 
 /**
  * Residents (入住/居家老人): facility JSON to a FHIR Patient, and back. Field logic lives in mappings.
+ * Accepted records go to the journal and from there to the FHIR server ({@link ResidentStore}).
  */
 @Component
 public class ResidentRoutes extends RouteBuilder {
@@ -17,10 +18,12 @@ public class ResidentRoutes extends RouteBuilder {
 
   private final FlowSteps steps;
   private final ResidentStore store;
+  private final ResidentIntake intake;
 
-  public ResidentRoutes(FlowSteps steps, ResidentStore store) {
+  public ResidentRoutes(FlowSteps steps, ResidentStore store, ResidentIntake intake) {
     this.steps = steps;
     this.store = store;
+    this.intake = intake;
   }
 
   @Override
@@ -29,11 +32,13 @@ public class ResidentRoutes extends RouteBuilder {
         .routeId("resident.to-fhir")
         .routeConfigurationId(ErrorRoutes.ID)
         .setHeader(FlowSteps.MAPPING_ID, constant("resident-to-patient"))
+        .bean(intake, "requireCapacity")
         .bean(steps, "parseJson")
         .bean(steps, "checkSource")
         .bean(steps, "mapToFhir")
         .bean(steps, "requireValid")
-        .bean(store, "write");
+        // Journaled before any answer; delivered by ResidentStore (a DeliveryTarget).
+        .bean(intake, "accept");
 
     from(FROM_FHIR)
         .routeId("resident.from-fhir")

@@ -11,11 +11,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.delivery.DeliveryTarget;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.Fhir;
 import org.yiyang.profiles.rules.Uscc;
 
 /**
@@ -23,7 +25,7 @@ import org.yiyang.profiles.rules.Uscc;
  * known by facility code + resident number (its deterministic id) and by citizen ID number.
  */
 @Component
-public class ResidentStore {
+public class ResidentStore implements DeliveryTarget {
 
   public static final String FACILITY_CODE = "yyFacilityCode";
   public static final String RESIDENT_NO = "yyResidentNo";
@@ -38,6 +40,21 @@ public class ResidentStore {
 
   public ResidentStore(FhirServer fhir) {
     this.fhir = fhir;
+  }
+
+  @Override
+  public String flow() {
+    return ResidentIntake.FLOW;
+  }
+
+  /**
+   * Delivers a journaled resident message. The citizen-ID conflict check runs here, just before the
+   * write, because only then does it see the FHIR server's present state; a conflict is final
+   * (dead, GW-1013), not retried.
+   */
+  @Override
+  public ApiResponse deliver(String payload) {
+    return write(Fhir.r4().newJsonParser().parseResource(Bundle.class, payload));
   }
 
   /**

@@ -1,0 +1,158 @@
+package org.yiyang.gateway.delivery;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.StringType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.error.ApiResponse;
+import org.yiyang.gateway.error.ErrorResponses;
+import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.journal.Journal;
+import org.yiyang.gateway.journal.JournalMessage;
+import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.Fhir;
+
+/**
+ * One delivery attempt of a claimed message, and what it leaves in the journal: delivered; failed
+ * and due again after a backoff (5xx, 408/409/412/425/429, timeouts, broken connections); or dead
+ * (any other refusal by the FHIR server, a business-rule conflict, or the attempts ran out).
+ */
+@Component
+public class DeliveryAttempt {
+
+  /** HTTP answers worth trying again: the server is busy or lost a concurrent-write race. */
+  private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 412, 425, 429);
+
+  private static final Logger log = LoggerFactory.getLogger("org.yiyang.gateway.delivery");
+
+  private final Journal journal;
+  private final ErrorResponses errors;
+  private final Map<String, DeliveryTarget> targets;
+  private final GatewayProperties.Delivery settings;
+  private final Backoff backoff;
+
+  public DeliveryAttempt(
+      Journal journal,
+      ErrorResponses errors,
+      List<DeliveryTarget> targets,
+      GatewayProperties properties) {
+    this.journal = journal;
+    this.errors = errors;
+    this.targets =
+        targets.stream().collect(Collectors.toMap(DeliveryTarget::flow, Function.identity()));
+    this.settings = properties.delivery();
+    this.backoff = Backoff.of(settings);
+  }
+
+  /** Runs the attempt of a message this process has claimed under {@code owner}. */
+  public void run(String id, String owner) {
+    long start = System.nanoTime();
+    JournalMessage m = journal.find(id).orElseThrow();
+    if (m.correlationId() != null) {
+      MDC.put("correlationId", m.correlationId());
+    }
+    try {
+      DeliveryTarget target = targets.get(m.flow());
+      if (target == null) {
+        throw new IllegalStateException("No delivery target for flow " + m.flow());
+      }
+      ApiResponse answer = target.deliver(m.payload());
+      String body = answer.body() instanceof JsonNode json ? json.toString() : null;
+      journal.delivered(
+          id, owner, Instant.now(), answer.status(), answer.headers().get("Location"), body);
+      logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
+    } catch (RuntimeException failure) {
+      recordFailure(m, owner, failure, start);
+    } finally {
+      MDC.remove("correlationId");
+    }
+  }
+
+  private void recordFailure(JournalMessage m, String owner, RuntimeException failure, long start) {
+    GatewayException classified = errors.classify(failure);
+    Integer httpStatus = httpStatus(failure);
+    boolean transientFailure =
+        classified.code() == ErrorCode.UPSTREAM_UNAVAILABLE
+            || classified.code() == ErrorCode.UPSTREAM_TIMEOUT
+            || (httpStatus != null && (httpStatus >= 500 || RETRYABLE_4XX.contains(httpStatus)));
+    String outcome = encode(outcome(classified, failure));
+    Instant now = Instant.now();
+    if (transientFailure && m.attempts() < settings.maxAttempts()) {
+      Duration delay = backoff.delayAfter(m.attempts());
+      journal.failed(
+          m.id(), owner, now, now.plus(delay), classified.code().code(), httpStatus, outcome);
+      logAttempt(m, "failed", classified.code().code(), httpStatus, start);
+    } else {
+      journal.dead(m.id(), owner, now, classified.code().code(), httpStatus, outcome);
+      logAttempt(m, "dead", classified.code().code(), httpStatus, start);
+    }
+  }
+
+  /**
+   * The gateway's OperationOutcome, plus the FHIR server's issues by type and location only: the
+   * server's diagnostics may quote record values and stay out of the journal's status API.
+   */
+  private static OperationOutcome outcome(GatewayException classified, Throwable failure) {
+    OperationOutcome oo = ErrorResponses.outcome(classified);
+    if (unwrap(failure) instanceof BaseServerResponseException r) {
+      IBaseOperationOutcome upstream = r.getOperationOutcome();
+      if (upstream instanceof OperationOutcome server) {
+        for (OperationOutcome.OperationOutcomeIssueComponent issue : server.getIssue()) {
+          OperationOutcome.OperationOutcomeIssueComponent copy = oo.addIssue();
+          copy.setSeverity(issue.getSeverity());
+          copy.setCode(issue.getCode());
+          copy.setDetails(
+              new CodeableConcept()
+                  .setText("Issue reported by the regional FHIR server (diagnostics withheld)."));
+          for (StringType e : issue.getExpression()) {
+            copy.addExpression(e.getValue());
+          }
+        }
+      }
+    }
+    return oo;
+  }
+
+  private static Integer httpStatus(Throwable failure) {
+    return unwrap(failure) instanceof BaseServerResponseException r ? r.getStatusCode() : null;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while (c instanceof GatewayException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static String encode(OperationOutcome oo) {
+    return Fhir.r4().newJsonParser().encodeResourceToString(oo);
+  }
+
+  private static void logAttempt(
+      JournalMessage m, String result, String outcome, Integer httpStatus, long start) {
+    log.info(
+        "delivery message={} flow={} attempt={} result={} outcome={} httpStatus={} durationMs={}",
+        m.id(),
+        m.flow(),
+        m.attempts(),
+        result,
+        outcome,
+        httpStatus,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+}

@@ -1,0 +1,170 @@
+package org.yiyang.gateway.delivery;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.journal.Journal;
+import org.yiyang.gateway.journal.JournalConfig;
+
+/**
+ * Delivers from the journal: a scheduler polls for due messages and hands each, claimed, to a
+ * bounded pool of delivery threads; request threads hand over their fresh message the same way. On
+ * startup every unfinished message is due again; on shutdown polling stops first and in-flight
+ * deliveries finish (it stops before the web server, so the embedded FHIR server still answers).
+ */
+@Component
+public class DeliveryWorker implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+  private final Journal journal;
+  private final DeliveryAttempt attempt;
+  private final GatewayProperties properties;
+  private final GatewayProperties.Delivery settings;
+  private final String owner = UUID.randomUUID().toString();
+  private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+  private final ThreadPoolTaskExecutor executor;
+  private final ThreadPoolTaskScheduler scheduler;
+  private volatile boolean running;
+
+  public DeliveryWorker(Journal journal, DeliveryAttempt attempt, GatewayProperties properties) {
+    this.journal = journal;
+    this.attempt = attempt;
+    this.properties = properties;
+    this.settings = properties.delivery();
+    executor = new ThreadPoolTaskExecutor();
+    executor.setThreadNamePrefix("delivery-");
+    executor.setCorePoolSize(settings.threads());
+    executor.setMaxPoolSize(settings.threads());
+    // A short queue: what does not fit stays in the journal, where it is safe, until next poll.
+    executor.setQueueCapacity(settings.threads() * 2);
+    executor.setRejectedExecutionHandler(new ThreadPoolExecutor.AbortPolicy());
+    scheduler = new ThreadPoolTaskScheduler();
+    scheduler.setThreadNamePrefix("journal-poll-");
+    scheduler.setPoolSize(1);
+  }
+
+  @Override
+  public void start() {
+    if (JournalConfig.exclusive(properties)) {
+      int released = journal.releaseAllLeases();
+      if (released > 0) {
+        log.info("Resuming {} deliveries interrupted by the last shutdown", released);
+      }
+    }
+    log.info("Journal backlog at startup: {} undelivered messages", journal.backlog());
+    executor.initialize();
+    scheduler.initialize();
+    running = true;
+    scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
+  }
+
+  /** Claims due messages, as many as the delivery threads can take now. */
+  void poll() {
+    if (!running) {
+      return;
+    }
+    try {
+      int free =
+          settings.threads() * 3
+              - executor.getThreadPoolExecutor().getQueue().size()
+              - executor.getActiveCount();
+      if (free <= 0) {
+        return;
+      }
+      for (String id : journal.due(Instant.now(), Math.min(free, settings.batchSize()))) {
+        if (!running) {
+          return;
+        }
+        dispatch(id);
+      }
+    } catch (RuntimeException e) {
+      // The journal may be briefly unreachable; the next poll tries again.
+      log.warn("Journal poll failed: {}", e.getClass().getName());
+    }
+  }
+
+  /**
+   * Claims a message and starts its delivery. Empty when it is not this process's to deliver now
+   * (being delivered, an earlier message for the same record is pending, or shutting down).
+   */
+  public Optional<CompletableFuture<Void>> dispatch(String id) {
+    if (!running) {
+      return Optional.empty();
+    }
+    Instant now = Instant.now();
+    if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
+      return Optional.ofNullable(inFlight.get(id));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    inFlight.put(id, done);
+    try {
+      executor.execute(
+          () -> {
+            try {
+              attempt.run(id, owner);
+            } catch (RuntimeException e) {
+              log.error("Delivery of message {} failed unexpectedly", id, e);
+            } finally {
+              inFlight.remove(id);
+              done.complete(null);
+            }
+          });
+    } catch (RejectedExecutionException full) {
+      inFlight.remove(id);
+      journal.release(id, owner);
+      done.complete(null);
+      return Optional.empty();
+    }
+    return Optional.of(done);
+  }
+
+  /** The running delivery of a message, if this process is delivering it now. */
+  public Optional<CompletableFuture<Void>> inFlight(String id) {
+    return Optional.ofNullable(inFlight.get(id));
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    scheduler.shutdown();
+    executor.getThreadPoolExecutor().shutdown();
+    try {
+      if (!executor
+          .getThreadPoolExecutor()
+          .awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{} deliveries still running after {}; they resume at the next start",
+            inFlight.size(),
+            settings.drainTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Delivery stopped; {} messages remain in the journal", journal.backlog());
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Stops before the web server's graceful shutdown, while the FHIR server can still answer. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE;
+  }
+}

@@ -1,0 +1,156 @@
+package org.yiyang.gateway.delivery;
+
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.error.ApiResponse;
+import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.journal.Journal;
+import org.yiyang.gateway.journal.JournalMessage;
+import org.yiyang.gateway.journal.MessageState;
+import org.yiyang.gateway.journal.NewMessage;
+import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.Fhir;
+
+/**
+ * Accepts a mapped, valid message: journals it before anything is answered, starts its delivery,
+ * and answers with the FHIR result if delivery ends within the sync deadline, else 202 with the
+ * message's status URL. A duplicate (same idempotency key) gets the original message's answer.
+ */
+@Component
+public class MessageIntake {
+
+  public static final String MESSAGES_PATH = "/api/v1/messages/";
+  public static final String MESSAGE_ID_HEADER = "X-Message-Id";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Journal journal;
+  private final DeliveryWorker worker;
+  private final GatewayProperties properties;
+
+  public MessageIntake(Journal journal, DeliveryWorker worker, GatewayProperties properties) {
+    this.journal = journal;
+    this.worker = worker;
+    this.properties = properties;
+  }
+
+  /** Refuses new work with 503 + Retry-After while the undelivered backlog is over its bound. */
+  public void requireCapacity() {
+    if (journal.backlog() >= properties.journal().maxBacklog()) {
+      throw new BacklogFullException(properties.journal().retryAfter());
+    }
+  }
+
+  /** Journals and delivers one message; see the class comment for the answers. */
+  public ApiResponse submit(NewMessage message) {
+    long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();
+    Journal.Appended appended = journal.append(message, Instant.now());
+    JournalMessage journaled = appended.message();
+    if (appended.duplicate() && !journaled.contentHash().equals(message.contentHash())) {
+      throw GatewayException.of(
+          ErrorCode.CONFLICT,
+          "Idempotency-Key",
+          "This Idempotency-Key was already used for a different record; use a new key.");
+    }
+    Optional<CompletableFuture<Void>> delivery =
+        appended.duplicate() ? worker.inFlight(journaled.id()) : worker.dispatch(journaled.id());
+    delivery.ifPresent(d -> await(d, deadline));
+    return answer(journal.find(journaled.id()).orElseThrow());
+  }
+
+  private static void await(CompletableFuture<Void> delivery, long deadlineNanos) {
+    try {
+      delivery.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Still delivering: the caller gets 202 and the delivery goes on.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // The attempt recorded its own outcome in the journal.
+    }
+  }
+
+  /** What the sender of a message is answered, from its journal entry. */
+  public ApiResponse answer(JournalMessage m) {
+    if (m.state() == MessageState.DELIVERED && m.resultStatus() != null) {
+      ApiResponse r = ApiResponse.of(m.resultStatus(), parse(m.resultBody()), outcomeOf(m));
+      if (m.resultLocation() != null) {
+        r = r.withHeader("Location", m.resultLocation());
+      }
+      return r.withHeader(MESSAGE_ID_HEADER, m.id());
+    }
+    if (m.state() == MessageState.DEAD && m.lastOutcome() != null) {
+      ErrorCode code = errorCode(m.lastErrorCode()).orElse(ErrorCode.INTERNAL);
+      IParser parser = Fhir.r4().newJsonParser();
+      OperationOutcome oo = parser.parseResource(OperationOutcome.class, m.lastOutcome());
+      return ApiResponse.of(code.httpStatus(), oo, code.code())
+          .withHeader(MESSAGE_ID_HEADER, m.id())
+          .withHeader("Content-Location", MESSAGES_PATH + m.id());
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("outcome", "accepted");
+    body.put("message", m.id());
+    body.put("state", m.state().db());
+    body.put("status", MESSAGES_PATH + m.id());
+    return ApiResponse.of(202, body, "accepted")
+        .withHeader("Location", MESSAGES_PATH + m.id())
+        .withHeader(MESSAGE_ID_HEADER, m.id());
+  }
+
+  private static String outcomeOf(JournalMessage m) {
+    return m.resultStatus() == 201 ? "created" : m.resultStatus() == 200 ? "updated" : "delivered";
+  }
+
+  static Optional<ErrorCode> errorCode(String code) {
+    return Arrays.stream(ErrorCode.values()).filter(c -> c.code().equals(code)).findFirst();
+  }
+
+  private static JsonNode parse(String body) {
+    if (body == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("The journal holds a result that is not JSON", e);
+    }
+  }
+
+  /** The backlog bound is reached; carries the Retry-After to announce. */
+  public static class BacklogFullException extends GatewayException {
+    private final Duration retryAfter;
+
+    public BacklogFullException(Duration retryAfter) {
+      super(
+          ErrorCode.BACKLOG_FULL,
+          java.util.List.of(
+              new GatewayException.Issue(
+                  ErrorCode.BACKLOG_FULL,
+                  "",
+                  "The gateway holds too many undelivered messages; send again after "
+                      + retryAfter.toSeconds()
+                      + " seconds.")));
+      this.retryAfter = retryAfter;
+    }
+
+    @Override
+    public java.util.Map<String, String> headers() {
+      return java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds())));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.yiyang.gateway.journal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.yiyang.gateway.config.GatewayProperties;
+
+/**
+ * The journal's own database, apart from the embedded FHIR server's: an H2 file under {@code
+ * data-dir/journal} unless {@code gateway.journal.url} names another (PostgreSQL). Its beans are
+ * not default autowiring candidates, so nothing that asks for "the" DataSource gets this one by
+ * chance.
+ */
+@Configuration
+public class JournalConfig {
+
+  public static final String DATA_SOURCE = "journalDataSource";
+  public static final String JDBC = "journalJdbc";
+
+  private static final Logger log = LoggerFactory.getLogger(JournalConfig.class);
+
+  @Bean(name = DATA_SOURCE, destroyMethod = "close", defaultCandidate = false)
+  public HikariDataSource journalDataSource(GatewayProperties properties) {
+    GatewayProperties.Journal journal = properties.journal();
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("journal");
+    config.setMaximumPoolSize(journal.poolSize());
+    if (journal.embedded()) {
+      Path dir = properties.dataDir().toAbsolutePath().normalize().resolve("journal");
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create the journal directory " + dir, e);
+      }
+      // WRITE_DELAY=0: a commit reaches the file before the caller is answered, so kill -9 of the
+      // gateway cannot lose an accepted message (H2 otherwise buffers commits for 500 ms).
+      config.setJdbcUrl(
+          "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+      config.setUsername("sa");
+      config.setPassword("");
+    } else {
+      config.setJdbcUrl(journal.url());
+      config.setUsername(journal.username());
+      config.setPassword(journal.password());
+    }
+    return new HikariDataSource(config);
+  }
+
+  /** Brings the schema up to date before anything reads the journal. */
+  @Bean(defaultCandidate = false)
+  public Flyway journalFlyway(@Qualifier(DATA_SOURCE) HikariDataSource dataSource) {
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/journal")
+            .table("journal_schema_history")
+            .load();
+    int applied = flyway.migrate().migrationsExecuted;
+    log.info("Journal schema migrated ({} migrations applied)", applied);
+    return flyway;
+  }
+
+  @Bean(name = JDBC, defaultCandidate = false)
+  public JdbcTemplate journalJdbc(
+      @Qualifier(DATA_SOURCE) HikariDataSource dataSource,
+      @Qualifier("journalFlyway") Flyway migrated) {
+    return new JdbcTemplate(dataSource);
+  }
+
+  /** Whether this process owns the journal alone (embedded H2 file, locked by H2). */
+  public static boolean exclusive(GatewayProperties properties) {
+    return properties.journal().embedded();
+  }
+}
