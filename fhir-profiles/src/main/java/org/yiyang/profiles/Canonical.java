@@ -16,6 +16,27 @@ public final class Canonical {
   public static final String SD = BASE + "/StructureDefinition/";
   public static final String PATIENT_PROFILE = SD + "yy-patient";
   public static final String ORGANIZATION_PROFILE = SD + "yy-organization";
+  public static final String OBSERVATION_ABILITY_LEVEL_PROFILE =
+      SD + "yy-observation-ability-level";
+  public static final String ORGANIZATION_AFFILIATION_PROFILE = SD + "yy-organization-affiliation";
+  public static final String PRACTITIONER_ROLE_FAMILY_DOCTOR_PROFILE =
+      SD + "yy-practitioner-role-family-doctor";
+  public static final String CARE_TEAM_FAMILY_DOCTOR_PROFILE = SD + "yy-care-team-family-doctor";
+  public static final String ENCOUNTER_PROFILE = SD + "yy-encounter";
+  public static final String OBSERVATION_VITAL_SIGN_PROFILE = SD + "yy-observation-vital-sign";
+  public static final String OBSERVATION_LAB_PROFILE = SD + "yy-observation-lab";
+  public static final String OBSERVATION_SELF_CARE_PROFILE = SD + "yy-observation-self-care";
+  public static final String OBSERVATION_TCM_CONSTITUTION_PROFILE =
+      SD + "yy-observation-tcm-constitution";
+  public static final String CONDITION_CHRONIC_DISEASE_PROFILE =
+      SD + "yy-condition-chronic-disease";
+  public static final String CARE_PLAN_PROFILE = SD + "yy-care-plan";
+  public static final String SERVICE_REQUEST_REFERRAL_PROFILE = SD + "yy-service-request-referral";
+  public static final String TASK_REFERRAL_PROFILE = SD + "yy-task-referral";
+  public static final String APPOINTMENT_GREEN_CHANNEL_PROFILE =
+      SD + "yy-appointment-green-channel";
+  public static final String DIAGNOSTIC_REPORT_PROFILE = SD + "yy-diagnostic-report";
+  public static final String DOCUMENT_REFERENCE_PROFILE = SD + "yy-document-reference";
 
   // Extensions
   public static final String EXT_GB_SEX = SD + "yy-ext-gb-sex";
@@ -29,6 +50,18 @@ public final class Canonical {
   public static final String EXT_ELDERCARE_SERVICE_MODE = "serviceMode";
 
   public static final String EXT_ELDERCARE_SERVICE_ADMISSION_DATE = "admissionDate";
+
+  /** Filing of a cooperation agreement with one county authority (OrganizationAffiliation). */
+  public static final String EXT_AGREEMENT_FILING = SD + "yy-ext-agreement-filing";
+
+  /** Sub-extension URLs of {@link #EXT_AGREEMENT_FILING}. */
+  public static final String EXT_AGREEMENT_FILING_AUTHORITY = "authority";
+
+  public static final String EXT_AGREEMENT_FILING_BUREAU = "bureau";
+  public static final String EXT_AGREEMENT_FILING_DATE = "date";
+
+  /** One service of a family-doctor contract (CareTeam). */
+  public static final String EXT_CONTRACT_SERVICE = SD + "yy-ext-contract-service";
 
   // Identifier systems (NamingSystems in the package)
   public static final String SID = BASE + "/sid/";
@@ -66,6 +99,17 @@ public final class Canonical {
   public static final String CS_CARE_PLAN_CATEGORY = CS + "care-plan-category";
   public static final String CS_DOCUMENT_TYPE = CS + "document-type";
   public static final String CS_REPORT_TYPE = CS + "report-type";
+  public static final String CS_FILING_AUTHORITY = CS + "filing-authority";
+  public static final String CS_CARE_TEAM_ROLE = CS + "care-team-role";
+
+  /**
+   * ICD-10 as used in China, under HL7's convention for national variants; the package holds a
+   * fragment (hypertension and type 2 diabetes) with this URL.
+   */
+  public static final String CS_ICD10_CN = "http://hl7.org/fhir/sid/icd-10-cn";
+
+  public static final String CS_LOINC = "http://loinc.org";
+  public static final String CS_UCUM = "http://unitsofmeasure.org";
 
   // Value sets
   public static final String VS = BASE + "/ValueSet/";
@@ -81,6 +125,32 @@ public final class Canonical {
   public static final String VS_ORGANIZATION_TYPE_MEDICAL = VS + "organization-type-medical";
   public static final String VS_ERROR = VS + "gateway-error";
   public static final String VS_IDENTIFIER_TYPE = VS + "identifier-type";
+  public static final String VS_ABILITY_LEVEL = VS + "ability-level-gb-t-42195";
+  public static final String VS_ABILITY_LEVEL_LEGACY = VS + "ability-level-mz-t-039";
+  public static final String VS_SELF_CARE_LEVEL = VS + "self-care-level";
+  public static final String VS_TCM_CONSTITUTION = VS + "tcm-constitution";
+  public static final String VS_ASSESSMENT_CODE = VS + "assessment-code";
+  public static final String VS_ENCOUNTER_TYPE = VS + "encounter-type";
+  public static final String VS_REFERRAL_TYPE = VS + "referral-type";
+  public static final String VS_AGREEMENT_SERVICE = VS + "agreement-service";
+  public static final String VS_CARE_TEAM_CATEGORY = VS + "care-team-category";
+  public static final String VS_CARE_PLAN_CATEGORY = VS + "care-plan-category";
+  public static final String VS_DOCUMENT_TYPE = VS + "document-type";
+  public static final String VS_REPORT_TYPE = VS + "report-type";
+  public static final String VS_FILING_AUTHORITY = VS + "filing-authority";
+  public static final String VS_CARE_TEAM_ROLE = VS + "care-team-role";
+
+  /** Services a family-doctor contract may cover (a subset of agreement-service). */
+  public static final String VS_FAMILY_DOCTOR_SERVICE = VS + "family-doctor-service";
+
+  /** Hypertension (ICD-10 I10–I15) and type 2 diabetes (E11), with subcategories. */
+  public static final String VS_CHRONIC_DISEASE = VS + "chronic-disease";
+
+  /** LOINC codes of the check-up's vital signs and body measurements. */
+  public static final String VS_CHECK_UP_VITAL_SIGN = VS + "check-up-vital-sign";
+
+  /** LOINC codes (molar units) of the check-up's laboratory tests. */
+  public static final String VS_CHECK_UP_LAB = VS + "check-up-lab";
 
   // Concept maps
   public static final String CM = BASE + "/ConceptMap/";

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.NamingSystem;
 import org.hl7.fhir.r4.model.Resource;
@@ -24,6 +26,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PackageFilesTest {
 
   static final Path PACKAGE_DIR = Path.of("src/main/fhir/package");
+
+  /**
+   * Fragments of external code systems (id to URL): they keep the system's own URL so that
+   * instances carry the real system, and hold only the codes the profiles bind to (ADR 0011).
+   */
+  static final Map<String, String> EXTERNAL_FRAGMENTS =
+      Map.of("icd-10-cn", Canonical.CS_ICD10_CN, "loinc", Canonical.CS_LOINC);
+
+  private static boolean isExternalFragment(Resource resource) {
+    return resource instanceof CodeSystem cs
+        && cs.getContent() == CodeSystem.CodeSystemContentMode.FRAGMENT
+        && cs.getUrl() != null
+        && !cs.getUrl().startsWith(Canonical.BASE);
+  }
 
   static Stream<Path> resourceFiles() throws IOException {
     try (Stream<Path> files = Files.walk(PACKAGE_DIR)) {
@@ -45,13 +61,19 @@ class PackageFilesTest {
     assertThat(file.getFileName().toString())
         .isEqualTo(resource.fhirType() + "-" + resource.getIdElement().getIdPart() + ".json");
     if (resource instanceof MetadataResource metadata && !(resource instanceof NamingSystem)) {
-      assertThat(metadata.getUrl())
-          .isEqualTo(
-              Canonical.BASE
-                  + "/"
-                  + resource.fhirType()
-                  + "/"
-                  + resource.getIdElement().getIdPart());
+      if (isExternalFragment(resource)) {
+        // A fragment of an external code system keeps the system's own URL (ADR 0011).
+        assertThat(EXTERNAL_FRAGMENTS)
+            .containsEntry(resource.getIdElement().getIdPart(), metadata.getUrl());
+      } else {
+        assertThat(metadata.getUrl())
+            .isEqualTo(
+                Canonical.BASE
+                    + "/"
+                    + resource.fhirType()
+                    + "/"
+                    + resource.getIdElement().getIdPart());
+      }
       assertThat(metadata.getStatus()).isNotNull();
       assertThat(metadata.getDescription()).as("description of %s", file).isNotBlank();
     }

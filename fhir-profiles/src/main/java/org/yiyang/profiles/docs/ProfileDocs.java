@@ -128,8 +128,15 @@ public final class ProfileDocs {
           vs.getCompose().getInclude().stream()
               .map(
                   inc ->
-                      "all of "
-                          + linkSystem(inc.getSystem())
+                      (inc.hasConcept()
+                              ? inc.getConcept().size()
+                                  + " codes of "
+                                  + linkSystem(inc.getSystem())
+                                  + ": "
+                                  + inc.getConcept().stream()
+                                      .map(c -> "`" + c.getCode() + "`")
+                                      .collect(Collectors.joining(", "))
+                              : "all of " + linkSystem(inc.getSystem()))
                           + inc.getFilter().stream()
                               .map(
                                   f ->
