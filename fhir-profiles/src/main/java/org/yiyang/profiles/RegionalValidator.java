@@ -19,11 +19,14 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yiyang.profiles.validation.PooledInstanceValidator;
 
 /**
  * Validates resources against the regional package with HAPI's instance validator: package first,
  * then the R4 core definitions, in-memory terminology only (never a remote server). Built once,
- * thread-safe; call {@link #warmUp()} at startup so that no request pays the cold-start cost.
+ * thread-safe; call {@link #warmUp()} at startup so that no request pays the cold-start cost. The
+ * shared instance reuses core validators across calls ({@link PooledInstanceValidator}, ADR 0030);
+ * {@link #stock()} is HAPI's per-call path with the same settings, kept for comparison.
  */
 public final class RegionalValidator {
 
@@ -39,15 +42,20 @@ public final class RegionalValidator {
   private static final Logger LOG = LoggerFactory.getLogger(RegionalValidator.class);
 
   private static final class Holder {
-    private static final RegionalValidator SHARED = new RegionalValidator();
+    private static final RegionalValidator SHARED = new RegionalValidator(true);
+  }
+
+  private static final class StockHolder {
+    private static final RegionalValidator STOCK = new RegionalValidator(false);
   }
 
   private final FhirContext context;
   private final ValidationSupportChain chain;
   private final FhirValidator validator;
+  private final PooledInstanceValidator pool;
   private volatile boolean warm;
 
-  private RegionalValidator() {
+  private RegionalValidator(boolean fast) {
     this.context = Fhir.r4();
     NpmPackageValidationSupport regional = new NpmPackageValidationSupport(context);
     try {
@@ -66,13 +74,27 @@ public final class RegionalValidator {
     FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
     instanceValidator.setErrorForUnknownProfiles(true);
     instanceValidator.setAnyExtensionsAllowed(true);
-    this.validator = context.newValidator().registerValidatorModule(instanceValidator);
+    this.pool =
+        fast
+            ? new PooledInstanceValidator(
+                instanceValidator, chain, Math.max(2, Runtime.getRuntime().availableProcessors()))
+            : null;
+    this.validator =
+        context.newValidator().registerValidatorModule(fast ? pool : instanceValidator);
     this.validator.setConcurrentBundleValidation(false);
   }
 
   /** The application-wide validator. */
   public static RegionalValidator shared() {
     return Holder.SHARED;
+  }
+
+  /**
+   * HAPI's stock path (a new core validator per call) with the same chain and settings: the
+   * reference the fast path is compared with in tests and benchmarks, not for production use.
+   */
+  public static RegionalValidator stock() {
+    return StockHolder.STOCK;
   }
 
   /** The validation support chain (package, core, terminology), for reuse by other modules. */
@@ -93,6 +115,9 @@ public final class RegionalValidator {
         return;
       }
       long start = System.nanoTime();
+      if (pool != null) {
+        pool.prefill();
+      }
       List<IBaseResource> examples = ConformancePackage.load().examples();
       for (IBaseResource example : examples) {
         validator.validateWithResult(example);
