@@ -1,5 +1,6 @@
 package org.yiyang.gateway.delivery;
 
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -108,7 +109,8 @@ public class DeliveryAttempt {
    */
   private static OperationOutcome outcome(GatewayException classified, Throwable failure) {
     OperationOutcome oo = ErrorResponses.outcome(classified);
-    if (unwrap(failure) instanceof BaseServerResponseException r) {
+    if (unwrap(failure) instanceof BaseServerResponseException r
+        && !(r instanceof FhirClientConnectionException)) {
       IBaseOperationOutcome upstream = r.getOperationOutcome();
       if (upstream instanceof OperationOutcome server) {
         for (OperationOutcome.OperationOutcomeIssueComponent issue : server.getIssue()) {
@@ -127,8 +129,13 @@ public class DeliveryAttempt {
     return oo;
   }
 
+  /** The FHIR server's HTTP status; none when it did not answer (HAPI reports that as 500). */
   private static Integer httpStatus(Throwable failure) {
-    return unwrap(failure) instanceof BaseServerResponseException r ? r.getStatusCode() : null;
+    Throwable t = unwrap(failure);
+    if (t instanceof FhirClientConnectionException) {
+      return null;
+    }
+    return t instanceof BaseServerResponseException r ? r.getStatusCode() : null;
   }
 
   private static Throwable unwrap(Throwable t) {

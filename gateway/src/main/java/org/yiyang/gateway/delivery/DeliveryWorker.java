@@ -105,12 +105,18 @@ public class DeliveryWorker implements SmartLifecycle {
     if (!running) {
       return Optional.empty();
     }
+    // Registered before the claim, so that a concurrent duplicate sender finds this delivery.
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> current = inFlight.putIfAbsent(id, done);
+    if (current != null) {
+      return Optional.of(current);
+    }
     Instant now = Instant.now();
     if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
-      return Optional.ofNullable(inFlight.get(id));
+      inFlight.remove(id, done);
+      done.complete(null);
+      return Optional.empty();
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    inFlight.put(id, done);
     try {
       executor.execute(
           () -> {
@@ -119,12 +125,12 @@ public class DeliveryWorker implements SmartLifecycle {
             } catch (RuntimeException e) {
               log.error("Delivery of message {} failed unexpectedly", id, e);
             } finally {
-              inFlight.remove(id);
+              inFlight.remove(id, done);
               done.complete(null);
             }
           });
     } catch (RejectedExecutionException full) {
-      inFlight.remove(id);
+      inFlight.remove(id, done);
       journal.release(id, owner);
       done.complete(null);
       return Optional.empty();

@@ -67,8 +67,8 @@ public class MessageIntake {
           "Idempotency-Key",
           "This Idempotency-Key was already used for a different record; use a new key.");
     }
-    Optional<CompletableFuture<Void>> delivery =
-        appended.duplicate() ? worker.inFlight(journaled.id()) : worker.dispatch(journaled.id());
+    // A duplicate joins the original's delivery if it is under way (or starts it if it is due).
+    Optional<CompletableFuture<Void>> delivery = worker.dispatch(journaled.id());
     delivery.ifPresent(d -> await(d, deadline));
     return answer(journal.find(journaled.id()).orElseThrow());
   }

@@ -103,15 +103,15 @@ public class Journal {
   }
 
   /**
-   * Claims one attempt at a message: succeeds only if it is pending, not leased, and no earlier
-   * message for the same record is pending. Counts the attempt, so a message that crashes the
-   * gateway still runs out of attempts.
+   * Claims one attempt at a message: succeeds only if it is pending, due, not leased, and no
+   * earlier message for the same record is pending. Counts the attempt, so a message that crashes
+   * the gateway still runs out of attempts.
    */
   public boolean claim(String id, String owner, Instant now, Instant leaseUntil) {
     return jdbc.update(
             "UPDATE message SET lease_owner = ?, lease_until = ?, attempts = attempts + 1,"
                 + " updated_at = ? WHERE id = ? AND state IN ('mapped', 'failed')"
-                + " AND (lease_until IS NULL OR lease_until < ?)"
+                + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM message p WHERE p.ordering_key ="
                 + " message.ordering_key AND p.seq < message.seq AND p.state IN "
                 + PENDING
@@ -120,6 +120,7 @@ public class Journal {
             ts(leaseUntil),
             ts(now),
             id,
+            ts(now),
             ts(now))
         == 1;
   }

@@ -32,8 +32,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * An external regional FHIR server (WireMock) that fails: the caller gets a clear 502/504
- * OperationOutcome, never a stack trace; and setting the base URL switches the embedded server off.
+ * An external regional FHIR server (WireMock) that fails. The record is journaled first, so a
+ * server that is down, slow or cut off gives the caller 202 and a status URL (the message is
+ * retried); a server that refuses the record dead-letters it, and the caller gets a 502
+ * OperationOutcome, also visible at the status URL; never a stack trace. Setting the base URL
+ * switches the embedded server off.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -50,6 +53,8 @@ class FhirServerFailureIT {
     registry.add("gateway.data-dir", () -> dataDir.toString());
     registry.add("gateway.fhir.base-url", () -> fhirServer.baseUrl() + "/fhir");
     registry.add("gateway.fhir.read-timeout", () -> "1s");
+    // No retry during this class: each test sees its own first attempt only.
+    registry.add("gateway.delivery.initial-backoff", () -> "10m");
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,7 +72,8 @@ class FhirServerFailureIT {
   }
 
   @Test
-  void serverAnswering503GivesA502OperationOutcome(CapturedOutput output) throws Exception {
+  void serverAnswering503GivesA202AndTheMessageWaitsForRetry(CapturedOutput output)
+      throws Exception {
     fhirServer.stubFor(
         any(anyUrl())
             .willReturn(
@@ -77,22 +83,61 @@ class FhirServerFailureIT {
                     .withBody(
                         "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                             + "\"code\":\"transient\",\"diagnostics\":\"maintenance\"}]}")));
-    HttpResponse<String> response = post(example);
-    assertUpstreamError(response, 502, "GW-4001");
+    JsonNode status = assertAcceptedAndFailed(post(record("R-503")), "GW-4001");
+    assertThat(status.path("lastError").path("httpStatus").asInt()).isEqualTo(503);
     assertThat(output.getAll()).doesNotContain("330302194305120024").doesNotContain("王秀英");
   }
 
   @Test
-  void serverSlowerThanTheReadTimeoutGivesA504() throws Exception {
+  void serverSlowerThanTheReadTimeoutGivesA202() throws Exception {
     fhirServer.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
-    assertUpstreamError(post(example), 504, "GW-4002");
+    assertAcceptedAndFailed(post(record("R-SLOW")), "GW-4002");
   }
 
   @Test
-  void connectionResetGivesA502() throws Exception {
+  void connectionResetGivesA202() throws Exception {
     fhirServer.stubFor(
         any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    assertUpstreamError(post(example), 502, "GW-4001");
+    assertAcceptedAndFailed(post(record("R-RESET")), "GW-4001");
+  }
+
+  @Test
+  void aRecordTheServerRefusesIsDeadAndItsOutcomeIsVisible(CapturedOutput output) throws Exception {
+    fhirServer.stubFor(
+        get(urlPathEqualTo("/fhir/Patient"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    fhirServer.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/fhir"))
+            .willReturn(
+                aResponse()
+                    .withStatus(422)
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody(
+                        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                            + "\"code\":\"invariant\",\"diagnostics\":\"王秀英 330302194305120024\","
+                            + "\"expression\":[\"Patient.identifier[0]\"]}]}")));
+    HttpResponse<String> response = post(record("R-422"));
+    assertUpstreamError(response, 502, "GW-4003");
+    String id = response.headers().firstValue("X-Message-Id").orElseThrow();
+    HttpResponse<String> status = getPath("/api/v1/messages/" + id);
+    assertThat(status.statusCode()).isEqualTo(200);
+    JsonNode message = JSON.readTree(status.body());
+    assertThat(message.path("state").asText()).isEqualTo("dead");
+    assertThat(message.path("attempts").asInt()).isEqualTo(1);
+    assertThat(message.path("lastError").path("code").asText()).isEqualTo("GW-4003");
+    assertThat(message.path("lastError").path("httpStatus").asInt()).isEqualTo(422);
+    JsonNode outcome = message.path("lastError").path("outcome");
+    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+    assertThat(outcome.path("issue").get(1).path("code").asText()).isEqualTo("invariant");
+    assertThat(outcome.path("issue").get(1).path("expression").get(0).asText())
+        .isEqualTo("Patient.identifier[0]");
+    // The server's diagnostics may quote the record: kept out of the status API and the logs.
+    assertThat(status.body()).doesNotContain("王秀英").doesNotContain("330302194305120024");
+    assertThat(output.getAll()).doesNotContain("330302194305120024").doesNotContain("王秀英");
+    fhirServer.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
   }
 
   @Test
@@ -113,7 +158,7 @@ class FhirServerFailureIT {
                             + "{\"response\":{\"status\":\"200 OK\",\"location\":\"Organization/1/_history/1\"}},"
                             + "{\"response\":{\"status\":\"201 Created\",\"location\":"
                             + "\"Patient/res-x/_history/1\"}}]}")));
-    HttpResponse<String> response = post(example);
+    HttpResponse<String> response = post(record("R-OK"));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     fhirServer.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
     JsonNode sent =
@@ -156,6 +201,38 @@ class FhirServerFailureIT {
                 .asText())
         .isEqualTo(code);
     assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  /** A 202 naming the message, whose status shows the failed first attempt. */
+  private JsonNode assertAcceptedAndFailed(HttpResponse<String> response, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    String location = response.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("/api/v1/messages/");
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(location).endsWith(body.path("message").asText());
+    HttpResponse<String> status = getPath(location);
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    JsonNode message = JSON.readTree(status.body());
+    assertThat(message.path("state").asText()).isEqualTo("failed");
+    assertThat(message.path("attempts").asInt()).isEqualTo(1);
+    assertThat(message.path("lastError").path("code").asText()).isEqualTo(code);
+    assertThat(message.has("nextAttemptAt")).isTrue();
+    assertThat(status.body()).doesNotContain("330302194305120024").doesNotContain("王秀英");
+    return message;
+  }
+
+  private String record(String residentNo) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(example);
+    node.put("residentNo", residentNo);
+    return node.toString();
+  }
+
+  private HttpResponse<String> getPath(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String body) throws Exception {
