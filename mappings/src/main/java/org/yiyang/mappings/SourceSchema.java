@@ -50,7 +50,12 @@ import org.yiyang.profiles.rules.Uscc;
  *       (GW-1003);
  *   <li>{@code "x-citizen-id-consistency": {"id": .., "birthDate": .., "sex": ..}} on an object:
  *       the birth date and sex encoded in the citizen ID agree with the named sibling fields
- *       (GW-1005); skipped when the ID number itself is invalid, which the format already reports.
+ *       (GW-1005); skipped when the ID number itself is invalid, which the format already reports;
+ *   <li>{@code "x-score-level": {"score": .., "sumOf": [..], "level": .., "bands": [{"min", "max",
+ *       "level"}..], "raiseOneWhen": [{"field", "equals" | "atLeast"}..]}} on an object: the score
+ *       is the sum of its parts and the level is the one of the score's band, one step further
+ *       along the bands when a raise condition holds, capped at the last band (GW-1003). The rule
+ *       of assessment scales such as GB/T 42195-2022 that JSON Schema cannot state.
  * </ul>
  */
 final class SourceSchema {
@@ -60,6 +65,7 @@ final class SourceSchema {
   static final String CODE_SYSTEM_KEYWORD = "x-code-system";
   static final String NOT_FUTURE_KEYWORD = "x-not-future";
   static final String CONSISTENCY_KEYWORD = "x-citizen-id-consistency";
+  static final String SCORE_LEVEL_KEYWORD = "x-score-level";
 
   /** Dates are judged in the facilities' time zone, not the server's. */
   static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -109,6 +115,7 @@ final class SourceSchema {
             .keyword(new CodeSystemKeyword(codes))
             .keyword(new NotFutureKeyword())
             .keyword(new ConsistencyKeyword())
+            .keyword(new ScoreLevelKeyword())
             // A misspelt keyword ("requird") would silently check nothing: refuse it.
             .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
             .build();
@@ -224,6 +231,8 @@ final class SourceSchema {
             ErrorCode.INVALID_VALUE, at, label(at) + "must not be in the future");
       case CONSISTENCY_KEYWORD:
         return new SourceIssue(ErrorCode.CITIZEN_ID_CONTRADICTS, at, message.getMessage());
+      case SCORE_LEVEL_KEYWORD:
+        return new SourceIssue(ErrorCode.INVALID_VALUE, at, message.getMessage());
       default:
         return new SourceIssue(
             ErrorCode.INVALID_VALUE, at, label(at) + "breaks the schema rule '" + type + "'");
@@ -449,6 +458,143 @@ final class SourceSchema {
                 schemaNode,
                 path(at.append(idField)) + ": " + String.join("; ", contradictions)));
       };
+    }
+  }
+
+  /**
+   * {@code "x-score-level"} on an object: the total score equals the sum of its parts ({@code
+   * sumOf}, optional) and the level agrees with the score. {@code bands} list the levels in order,
+   * each with its inclusive score range; when any {@code raiseOneWhen} condition holds (a field
+   * {@code equals} a value, or is an integer {@code atLeast} a bound) the level is the next band's,
+   * capped at the last. Reported on the score (wrong sum) or on the level (contradiction), once;
+   * skipped while a field has the wrong type, which the type rules already report.
+   */
+  private static final class ScoreLevelKeyword extends GatewayKeyword {
+    ScoreLevelKeyword() {
+      super(SCORE_LEVEL_KEYWORD);
+    }
+
+    private record Band(int min, int max, String level) {}
+
+    private record Raise(String field, JsonNode equals, Integer atLeast) {
+      boolean holds(JsonNode record) {
+        JsonNode value = record.path(field);
+        if (equals != null) {
+          return value.equals(equals);
+        }
+        return value.isIntegralNumber() && value.asInt() >= atLeast;
+      }
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      JsonNode properties = parentSchema.getSchemaNode().path("properties");
+      String scoreField = field(schemaNode, "score", properties);
+      String levelField = field(schemaNode, "level", properties);
+      List<String> parts = new ArrayList<>();
+      for (JsonNode part : schemaNode.path("sumOf")) {
+        parts.add(requireProperty(part.asText(null), properties));
+      }
+      List<Band> bands = new ArrayList<>();
+      for (JsonNode band : schemaNode.path("bands")) {
+        if (!band.path("min").isInt()
+            || !band.path("max").isInt()
+            || !band.path("level").isTextual()
+            || band.path("min").asInt() > band.path("max").asInt()) {
+          throw new JsonSchemaException(
+              SCORE_LEVEL_KEYWORD + ": each band needs integer min <= max and a string level");
+        }
+        bands.add(
+            new Band(band.get("min").asInt(), band.get("max").asInt(), band.get("level").asText()));
+      }
+      if (bands.isEmpty()) {
+        throw new JsonSchemaException(SCORE_LEVEL_KEYWORD + " needs at least one band");
+      }
+      List<Raise> raises = new ArrayList<>();
+      for (JsonNode raise : schemaNode.path("raiseOneWhen")) {
+        String field = requireProperty(raise.path("field").asText(null), properties);
+        JsonNode equals = raise.get("equals");
+        JsonNode atLeast = raise.get("atLeast");
+        if ((equals == null) == (atLeast == null) || (atLeast != null && !atLeast.isInt())) {
+          throw new JsonSchemaException(
+              SCORE_LEVEL_KEYWORD + ": raise condition on " + field + " needs equals or atLeast");
+        }
+        raises.add(new Raise(field, equals, atLeast == null ? null : atLeast.asInt()));
+      }
+      String rule = describe(scoreField, raises);
+      return (node, at) -> {
+        JsonNode score = node.path(scoreField);
+        if (!node.isObject() || !score.isIntegralNumber()) {
+          return Optional.empty();
+        }
+        int sum = 0;
+        boolean allParts = !parts.isEmpty();
+        for (String part : parts) {
+          JsonNode value = node.path(part);
+          if (!value.isIntegralNumber()) {
+            allParts = false;
+            break;
+          }
+          sum += value.asInt();
+        }
+        if (allParts && sum != score.asInt()) {
+          JsonNodePath where = at.append(scoreField);
+          return Optional.of(
+              issue(
+                  SCORE_LEVEL_KEYWORD,
+                  where,
+                  schemaNode,
+                  path(where) + ": must equal the sum of " + String.join(", ", parts)));
+        }
+        JsonNode level = node.path(levelField);
+        int band = -1;
+        for (int i = 0; i < bands.size(); i++) {
+          if (score.asInt() >= bands.get(i).min() && score.asInt() <= bands.get(i).max()) {
+            band = i;
+            break;
+          }
+        }
+        if (!level.isTextual() || band < 0) {
+          // A score outside every band is a range error that minimum/maximum report.
+          return Optional.empty();
+        }
+        boolean raised = raises.stream().anyMatch(r -> r.holds(node));
+        String expected = bands.get(Math.min(band + (raised ? 1 : 0), bands.size() - 1)).level();
+        if (expected.equals(level.asText())) {
+          return Optional.empty();
+        }
+        JsonNodePath where = at.append(levelField);
+        return Optional.of(
+            issue(SCORE_LEVEL_KEYWORD, where, schemaNode, path(where) + ": contradicts " + rule));
+      };
+    }
+
+    private static String describe(String scoreField, List<Raise> raises) {
+      StringBuilder rule = new StringBuilder(scoreField + " (the level of its score band");
+      if (!raises.isEmpty()) {
+        StringJoiner when = new StringJoiner(" or ");
+        for (Raise raise : raises) {
+          when.add(
+              raise.equals() != null
+                  ? raise.field() + " = " + raise.equals()
+                  : raise.field() + " >= " + raise.atLeast());
+        }
+        rule.append(", one level higher when ").append(when).append(", capped at the highest");
+      }
+      return rule.append(')').toString();
+    }
+
+    private static String field(JsonNode schemaNode, String name, JsonNode properties) {
+      return requireProperty(schemaNode.path(name).asText(null), properties);
+    }
+
+    private static String requireProperty(String field, JsonNode properties) {
+      if (field == null || !properties.has(field)) {
+        throw new JsonSchemaException(
+            SCORE_LEVEL_KEYWORD + " names " + field + ", which is not in properties");
+      }
+      return field;
     }
   }
 

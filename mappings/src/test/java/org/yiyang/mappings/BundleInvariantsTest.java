@@ -53,7 +53,27 @@ class BundleInvariantsTest {
     List<String> references = new ArrayList<>();
     collectReferences(bundle, references);
     assertThat(references).as("references").isNotEmpty();
-    assertThat(fullUrls).as("every reference resolves inside the Bundle").containsAll(references);
+    // Record flows refer to the resident that resident-to-patient wrote, by the id it gave it, and
+    // never write a Patient themselves; every other reference resolves inside the Bundle.
+    JsonNode input = c.input();
+    String resident =
+        input.has("facilityCode") && input.has("residentNo")
+            ? "Patient/"
+                + MappingFunctions.resourceId(
+                    "res-",
+                    List.of(input.get("facilityCode").asText(), input.get("residentNo").asText()))
+            : null;
+    if (references.contains(resident)) {
+      assertThat(ids)
+          .as("a record flow never writes the Patient")
+          .noneMatch(id -> id.startsWith("Patient/"));
+    }
+    assertThat(references.stream().filter(r -> !r.equals(resident)).toList())
+        .as("every other reference resolves inside the Bundle")
+        .allMatch(fullUrls::contains);
+    assertThat(references.stream().filter(r -> r.startsWith("Patient/")).toList())
+        .as("the only Patient reference is the resident's deterministic id")
+        .allMatch(r -> r.equals(resident));
   }
 
   private static void collectReferences(JsonNode node, List<String> into) {

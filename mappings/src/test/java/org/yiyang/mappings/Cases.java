@@ -127,6 +127,70 @@ final class Cases {
     node.forEach(Cases::strip);
   }
 
+  /**
+   * The paired mapping of the other direction: {@code a-to-b} ↔ {@code b-to-a} (the naming rule of
+   * the catalog).
+   */
+  static String pairOf(String mappingId) {
+    int at = mappingId.indexOf("-to-");
+    if (at < 0) {
+      throw new IllegalArgumentException(mappingId + " is not named <a>-to-<b>");
+    }
+    return mappingId.substring(at + 4) + "-to-" + mappingId.substring(0, at);
+  }
+
+  /**
+   * What a FHIR server returns to one search for the resources a transaction wrote: a searchset
+   * Bundle of the PUT resources (conditional creates of shared resources are not part of a record),
+   * each parsed and re-encoded by HAPI, with a version and a timestamp, and with references to
+   * other entries' {@code urn:uuid} fullUrls rewritten to {@code Type/id} as a server does.
+   */
+  static ObjectNode searchset(JsonNode transaction) {
+    java.util.Map<String, String> localIds = new java.util.HashMap<>();
+    for (JsonNode entry : transaction.path("entry")) {
+      JsonNode resource = entry.path("resource");
+      if (resource.has("id")) {
+        localIds.put(
+            entry.path("fullUrl").asText(),
+            resource.path("resourceType").asText() + "/" + resource.get("id").asText());
+      }
+    }
+    ObjectNode searchset = JSON.createObjectNode();
+    searchset.put("resourceType", "Bundle").put("type", "searchset");
+    com.fasterxml.jackson.databind.node.ArrayNode entries = searchset.putArray("entry");
+    for (JsonNode entry : transaction.path("entry")) {
+      if (!entry.path("request").path("method").asText().equals("PUT")) {
+        continue;
+      }
+      JsonNode resource = entry.get("resource").deepCopy();
+      rewriteReferences(resource, localIds);
+      org.hl7.fhir.r4.model.Resource stored = (org.hl7.fhir.r4.model.Resource) parse(resource);
+      stored.getMeta().setVersionId("1").setLastUpdated(new java.util.Date());
+      String type = stored.fhirType();
+      ObjectNode out = entries.addObject();
+      out.put("fullUrl", "http://fhir.example/fhir/" + type + "/" + stored.getIdPart());
+      try {
+        out.set(
+            "resource", JSON.readTree(Fhir.r4().newJsonParser().encodeResourceToString(stored)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.putObject("search").put("mode", "match");
+    }
+    searchset.put("total", entries.size());
+    return searchset;
+  }
+
+  private static void rewriteReferences(JsonNode node, java.util.Map<String, String> localIds) {
+    if (node instanceof ObjectNode object && object.path("reference").isTextual()) {
+      String local = localIds.get(object.get("reference").asText());
+      if (local != null) {
+        object.put("reference", local);
+      }
+    }
+    node.forEach(child -> rewriteReferences(child, localIds));
+  }
+
   /** Parses a resource with the shared HAPI context, strictly. */
   static IBaseResource parse(JsonNode resource) {
     IParser parser =

@@ -107,8 +107,8 @@ class GoldenCasesTest {
       }
     } else {
       // What comes back must be a record the facility could send again.
-      assertThat(Cases.catalog().get("resident-to-patient").checkSource(actual))
-          .as("the output of %s as resident-to-patient input", c)
+      assertThat(Cases.catalog().get(Cases.pairOf(c.mappingId())).checkSource(actual))
+          .as("the output of %s as input of its paired to-fhir mapping", c)
           .isEmpty();
     }
   }
