@@ -1,0 +1,15 @@
+package org.yiyang.gateway.journal;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+/** The journal's contract on PostgreSQL (an embedded server): the same migrations, same SQL. */
+class JournalPostgresIT extends JournalDatabases {
+
+  @Test
+  void journalContractHoldsOnPostgres() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+      exercise(migrate(pg.getPostgresDatabase()));
+    }
+  }
+}
