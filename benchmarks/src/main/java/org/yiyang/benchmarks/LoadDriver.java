@@ -1,0 +1,263 @@
+package org.yiyang.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end load driver: posts synthetic resident records to a running gateway over loopback and
+ * measures records/s and latency percentiles, at maximum (closed loop, fixed concurrency) and at a
+ * fixed offered rate (open loop; latency counted from the scheduled send time, so a stalled server
+ * cannot hide its queueing). The same is done against the pass-through floor route. Every phase is
+ * bounded in time and in count. Prints {@code key=value} lines.
+ *
+ * <p>Usage: {@code LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency]}
+ */
+public final class LoadDriver {
+
+  private static final Pattern TRANSACTIONS = Pattern.compile("\"transactions\":(\\d+)");
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .executor(Executors.newFixedThreadPool(4))
+          .build();
+  private final String gateway;
+  private final String stub;
+  private final Residents residents =
+      new Residents(Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
+  private final AtomicLong nextRecord = new AtomicLong();
+
+  private LoadDriver(String gateway, String stub) {
+    this.gateway = gateway.replaceAll("/+$", "");
+    this.stub = stub.replaceAll("/+$", "");
+  }
+
+  /** Results of one phase. */
+  record Phase(String name, long ok, long failed, double seconds, long[] latenciesNanos) {
+    double perSecond() {
+      return ok / seconds;
+    }
+
+    double percentileMs(double p) {
+      if (latenciesNanos.length == 0) {
+        return Double.NaN;
+      }
+      long[] sorted = latenciesNanos.clone();
+      Arrays.sort(sorted);
+      int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+      return sorted[Math.max(0, index)] / 1e6;
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "%-22s ok=%6d failed=%4d  %8.1f rec/s  p50=%7.2f ms  p99=%7.2f ms",
+          name,
+          ok,
+          failed,
+          perSecond(),
+          percentileMs(0.50),
+          percentileMs(0.99));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println(
+          "usage: LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency]");
+      System.exit(2);
+    }
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+    LoadDriver driver = new LoadDriver(args[0], args[1]);
+    driver.run(seconds, concurrency);
+    System.exit(0);
+  }
+
+  private void run(int seconds, int concurrency) throws Exception {
+    long maxRecords = 200_000;
+    System.out.println("warm-up: resident and floor, " + seconds + " s each (not counted)");
+    closedLoop("warm-up resident", false, concurrency, seconds, maxRecords);
+    closedLoop("warm-up floor", true, concurrency, Math.max(5, seconds / 2), maxRecords);
+
+    long deliveredBefore = delivered();
+    Phase residentMax = closedLoop("resident max", false, concurrency, seconds, maxRecords);
+    long deliveredAfterMax = delivered();
+    double halfRate = Math.max(1, residentMax.perSecond() / 2);
+    Phase residentFixed =
+        openLoop("resident @" + Math.round(halfRate) + "/s", false, halfRate, seconds, maxRecords);
+    Phase floorMax = closedLoop("floor max", true, concurrency, seconds, maxRecords);
+    Phase floorFixed =
+        openLoop("floor @" + Math.round(halfRate) + "/s", true, halfRate, seconds, maxRecords);
+    // Delivery is asynchronous past the journal: give it a moment, then count what reached the
+    // stub.
+    Thread.sleep(3000);
+    long deliveredTotal = delivered() - deliveredBefore;
+
+    for (Phase p : List.of(residentMax, residentFixed, floorMax, floorFixed)) {
+      System.out.println(p.line());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "delivered to stub during resident max: %d of %d accepted (%d in total since)%n",
+        deliveredAfterMax - deliveredBefore,
+        residentMax.ok(),
+        deliveredTotal);
+    System.out.printf(Locale.ROOT, "e2e_records_per_s=%.1f%n", residentMax.perSecond());
+    System.out.printf(Locale.ROOT, "e2e_p50_ms_at_max=%.2f%n", residentMax.percentileMs(0.5));
+    System.out.printf(Locale.ROOT, "e2e_p99_ms_at_max=%.2f%n", residentMax.percentileMs(0.99));
+    System.out.printf(Locale.ROOT, "e2e_fixed_rate_per_s=%.1f%n", halfRate);
+    System.out.printf(Locale.ROOT, "e2e_p50_ms=%.2f%n", residentFixed.percentileMs(0.5));
+    System.out.printf(Locale.ROOT, "e2e_p99_ms=%.2f%n", residentFixed.percentileMs(0.99));
+    System.out.printf(
+        Locale.ROOT, "e2e_failed=%d%n", residentMax.failed() + residentFixed.failed());
+    System.out.printf(Locale.ROOT, "floor_records_per_s=%.1f%n", floorMax.perSecond());
+    System.out.printf(Locale.ROOT, "floor_p99_ms=%.2f%n", floorFixed.percentileMs(0.99));
+    System.out.printf(
+        Locale.ROOT, "e2e_vs_floor=%.3f%n", residentMax.perSecond() / floorMax.perSecond());
+  }
+
+  private HttpRequest request(boolean floor) {
+    long i = nextRecord.getAndIncrement();
+    return HttpRequest.newBuilder(
+            URI.create(gateway + (floor ? "/bench/floor" : "/api/v1/residents")))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("X-Correlation-Id", "bench-" + i)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(residents.body(i)))
+        .build();
+  }
+
+  /** {@code concurrency} senders, each posting the next record as soon as the last is answered. */
+  private Phase closedLoop(
+      String name, boolean floor, int concurrency, int seconds, long maxRecords)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+    AtomicLong budget = new AtomicLong(maxRecords);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    List<long[]> perThread = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < concurrency; t++) {
+      long[] lat = new long[(int) Math.min(maxRecords, 400_000)];
+      perThread.add(lat);
+      int[] count = {0};
+      Thread thread =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
+                  long t0 = System.nanoTime();
+                  try {
+                    HttpResponse<Void> r =
+                        http.send(request(floor), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() / 100 == 2) {
+                      ok.incrementAndGet();
+                      if (count[0] < lat.length) {
+                        lat[count[0]++] = System.nanoTime() - t0;
+                      }
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    failed.incrementAndGet();
+                  }
+                }
+                lat[lat.length - 1] = -count[0] - 1; // remember how many were filled
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    List<Long> all = new ArrayList<>();
+    for (long[] lat : perThread) {
+      int filled = (int) (-lat[lat.length - 1] - 1);
+      for (int k = 0; k < Math.min(filled, lat.length - 1); k++) {
+        all.add(lat[k]);
+      }
+    }
+    return new Phase(
+        name, ok.get(), failed.get(), elapsed, all.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** Posts at {@code rate} per second whatever the answers; at most 512 requests in flight. */
+  private Phase openLoop(String name, boolean floor, double rate, int seconds, long maxRecords)
+      throws InterruptedException {
+    long count = Math.min(maxRecords, (long) (rate * seconds));
+    long interval = (long) (1e9 / rate);
+    Semaphore inFlight = new Semaphore(512);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicLongArray lat = new AtomicLongArray((int) count);
+    AtomicLong filled = new AtomicLong();
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    long start = System.nanoTime();
+    for (long k = 0; k < count; k++) {
+      long scheduled = start + k * interval;
+      long wait = scheduled - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      if (!inFlight.tryAcquire()) {
+        failed.incrementAndGet(); // the gateway fell that far behind: counted as a failure
+        continue;
+      }
+      pending.add(
+          http.sendAsync(request(floor), HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (r, e) -> {
+                    inFlight.release();
+                    if (e == null && r.statusCode() / 100 == 2) {
+                      ok.incrementAndGet();
+                      lat.set((int) filled.getAndIncrement(), System.nanoTime() - scheduled);
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  }));
+    }
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // counted as failures below
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] out = new long[(int) filled.get()];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = lat.get(k);
+    }
+    return new Phase(name, ok.get(), failed.get(), elapsed, out);
+  }
+
+  private long delivered() {
+    try {
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(stub + "/stats")).GET().build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher m = TRANSACTIONS.matcher(body);
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}
