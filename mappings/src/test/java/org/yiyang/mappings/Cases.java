@@ -141,19 +141,20 @@ final class Cases {
 
   /**
    * What a FHIR server returns to one search for the resources a transaction wrote: a searchset
-   * Bundle of the PUT resources (conditional creates of shared resources are not part of a record),
-   * each parsed and re-encoded by HAPI, with a version and a timestamp, and with references to
-   * other entries' {@code urn:uuid} fullUrls rewritten to {@code Type/id} as a server does.
+   * Bundle of the PUT resources (conditional creates of shared resources are not part of a record,
+   * but references to them become server ids), each parsed and re-encoded by HAPI, with a version
+   * and a timestamp, and with references to other entries' {@code urn:uuid} fullUrls rewritten to
+   * {@code Type/id} as a server does.
    */
   static ObjectNode searchset(JsonNode transaction) {
     java.util.Map<String, String> localIds = new java.util.HashMap<>();
+    int created = 0;
     for (JsonNode entry : transaction.path("entry")) {
       JsonNode resource = entry.path("resource");
-      if (resource.has("id")) {
-        localIds.put(
-            entry.path("fullUrl").asText(),
-            resource.path("resourceType").asText() + "/" + resource.get("id").asText());
-      }
+      String type = resource.path("resourceType").asText();
+      // A conditional create gets (or finds) a server-assigned id.
+      String id = resource.has("id") ? resource.get("id").asText() : String.valueOf(++created);
+      localIds.put(entry.path("fullUrl").asText(), type + "/" + id);
     }
     ObjectNode searchset = JSON.createObjectNode();
     searchset.put("resourceType", "Bundle").put("type", "searchset");

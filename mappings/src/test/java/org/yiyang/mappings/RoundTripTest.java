@@ -23,14 +23,16 @@ import org.yiyang.profiles.Fhir;
 class RoundTripTest {
 
   /**
-   * Fields a mapping accepts and checks but cannot carry to FHIR (yet): facilityName is not part of
-   * the Patient; the GB/T 42195 dimension scores and raise conditions wait for elements in the
-   * yy-observation-ability-level profile.
+   * Fields a mapping accepts and checks but cannot carry to FHIR (yet): facilityName and
+   * institutionName only name an Organization on its first registration; the GB/T 42195 dimension
+   * scores and raise conditions wait for elements in the yy-observation-ability-level profile.
    */
   static final Map<String, List<String>> NOT_CARRIED =
       Map.of(
           "resident-to-patient",
           List.of("facilityName"),
+          "checkup-to-report",
+          List.of("institutionName"),
           "assessment-to-observations",
           List.of(
               "ability.selfCareScore",
