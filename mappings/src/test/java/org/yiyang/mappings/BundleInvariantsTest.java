@@ -50,8 +50,22 @@ class BundleInvariantsTest {
         default -> throw new AssertionError("unexpected request " + request);
       }
     }
+    // A reference to a contained resource ("#med-1") resolves inside its own resource.
+    for (JsonNode entry : bundle.path("entry")) {
+      List<String> local = new ArrayList<>();
+      collectReferences(entry.path("resource"), local);
+      Set<String> contained = new HashSet<>();
+      entry
+          .path("resource")
+          .path("contained")
+          .forEach(r -> contained.add("#" + r.path("id").asText()));
+      assertThat(local.stream().filter(r -> r.startsWith("#")).toList())
+          .as("contained references resolve")
+          .allMatch(contained::contains);
+    }
     List<String> references = new ArrayList<>();
     collectReferences(bundle, references);
+    references.removeIf(r -> r.startsWith("#"));
     assertThat(references).as("references").isNotEmpty();
     // Record flows refer to the resident that resident-to-patient wrote, by the id it gave it, and
     // never write a Patient themselves; every other reference resolves inside the Bundle.

@@ -33,6 +33,8 @@ class RoundTripTest {
           List.of("facilityName"),
           "checkup-to-report",
           List.of("institutionName"),
+          "followup-to-careplan",
+          List.of("institutionName"),
           "assessment-to-observations",
           List.of(
               "ability.selfCareScore",
