@@ -52,6 +52,26 @@ class ConcurrentMappingTest {
     runConcurrently(mapping, inputs);
   }
 
+  /** The record flows define closures ($put, $observation) inside the mapping: one per call. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "assessment-to-observations, assessmentNo",
+    "checkup-to-report, checkupNo",
+    "followup-to-careplan, followUpNo"
+  })
+  void sharedRecordMappingsAreThreadSafe(String id, String keyField) throws Exception {
+    Mapping mapping = Cases.catalog().get(id);
+    JsonNode sample = sample("to-fhir/" + id);
+    List<JsonNode> inputs = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      ObjectNode input = sample.deepCopy();
+      input.put(keyField, "N" + i);
+      input.put("residentNo", "R" + (i % 7));
+      inputs.add(input);
+    }
+    runConcurrently(mapping, inputs);
+  }
+
   private static JsonNode sample(String folder) {
     return Cases.read(java.nio.file.Path.of("src/main/resources/mappings", folder, "sample.json"));
   }
