@@ -39,6 +39,11 @@ public enum ErrorCode {
   CONFLICT("GW-1013", 409, IssueType.CONFLICT, "The record conflicts with one already registered."),
   NOT_ACCEPTABLE(
       "GW-1014", 406, IssueType.NOTSUPPORTED, "The requested response type is not available."),
+  BUSINESS_RULE(
+      "GW-1015",
+      400,
+      IssueType.BUSINESSRULE,
+      "A value contradicts another value of the record (e.g. a level that does not match its score)."),
   UNMAPPED_CODE(
       "GW-2001",
       422,

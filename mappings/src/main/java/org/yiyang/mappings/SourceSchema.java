@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,9 @@ import org.yiyang.profiles.rules.Uscc;
  *   <li>{@code "x-score-level": {"score": .., "sumOf": [..], "level": .., "bands": [{"min", "max",
  *       "level"}..], "raiseOneWhen": [{"field", "equals" | "atLeast"}..]}} on an object: the score
  *       is the sum of its parts and the level is the one of the score's band, one step further
- *       along the bands when a raise condition holds, capped at the last band (GW-1003). The rule
- *       of assessment scales such as GB/T 42195-2022 that JSON Schema cannot state.
+ *       along the bands when a raise condition holds, capped at the last band (GW-1015, a value
+ *       that contradicts another). The rule of assessment scales such as GB/T 42195-2022 that JSON
+ *       Schema cannot state.
  * </ul>
  */
 final class SourceSchema {
@@ -232,7 +234,7 @@ final class SourceSchema {
       case CONSISTENCY_KEYWORD:
         return new SourceIssue(ErrorCode.CITIZEN_ID_CONTRADICTS, at, message.getMessage());
       case SCORE_LEVEL_KEYWORD:
-        return new SourceIssue(ErrorCode.INVALID_VALUE, at, message.getMessage());
+        return new SourceIssue(ErrorCode.BUSINESS_RULE, at, message.getMessage());
       default:
         return new SourceIssue(
             ErrorCode.INVALID_VALUE, at, label(at) + "breaks the schema rule '" + type + "'");
@@ -522,6 +524,8 @@ final class SourceSchema {
         }
         raises.add(new Raise(field, equals, atLeast == null ? null : atLeast.asInt()));
       }
+      Set<String> levels = new HashSet<>();
+      bands.forEach(b -> levels.add(b.level()));
       String rule = describe(scoreField, raises);
       return (node, at) -> {
         JsonNode score = node.path(scoreField);
@@ -555,8 +559,9 @@ final class SourceSchema {
             break;
           }
         }
-        if (!level.isTextual() || band < 0) {
-          // A score outside every band is a range error that minimum/maximum report.
+        if (!level.isTextual() || band < 0 || !levels.contains(level.asText())) {
+          // A score outside every band is a range error that minimum/maximum report; a level that
+          // is no band's level is an unknown code that enum / x-code-system report.
           return Optional.empty();
         }
         boolean raised = raises.stream().anyMatch(r -> r.holds(node));

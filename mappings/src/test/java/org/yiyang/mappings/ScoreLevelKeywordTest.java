@@ -75,7 +75,7 @@ class ScoreLevelKeywordTest {
         List<SourceIssue> issues =
             check(record.replace("\"level\": \"" + level + "\"", "\"level\": \"" + other + "\""));
         assertThat(issues).hasSize(1);
-        assertThat(issues.get(0).code()).isEqualTo(ErrorCode.INVALID_VALUE);
+        assertThat(issues.get(0).code()).isEqualTo(ErrorCode.BUSINESS_RULE);
         assertThat(issues.get(0).field()).isEqualTo("level");
         assertThat(issues.get(0).message()).startsWith("level: contradicts total");
       }
@@ -87,6 +87,18 @@ class ScoreLevelKeywordTest {
     List<SourceIssue> issues = check("{\"total\": 70, \"a\": 30, \"b\": 30, \"level\": \"1\"}");
     assertThat(issues).extracting(SourceIssue::field).containsExactly("total");
     assertThat(issues.get(0).message()).isEqualTo("total: must equal the sum of a, b");
+  }
+
+  @Test
+  void aWrongSumIsABusinessRuleIssue() {
+    assertThat(check("{\"total\": 70, \"a\": 30, \"b\": 30, \"level\": \"1\"}"))
+        .extracting(SourceIssue::code)
+        .containsExactly(ErrorCode.BUSINESS_RULE);
+  }
+
+  @Test
+  void aLevelThatIsNoBandsLevelIsLeftToTheCodeRules() {
+    assertThat(check("{\"total\": 70, \"a\": 70, \"b\": 0, \"level\": \"7\"}")).isEmpty();
   }
 
   @Test
