@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
@@ -37,7 +38,8 @@ import org.hl7.fhir.validation.ValidatorSettings;
  * its FHIRPath engine), this module keeps a small pool of them and lends one to each call. Every
  * setting is read from the {@link FhirInstanceValidator} given at construction and applied exactly
  * as HAPI applies it, and the messages go through the same filtering and conversion, so verdicts
- * are identical (docs/adr/0030-fast-validation.md). Thread-safe: one validator per concurrent call.
+ * are identical (docs/adr/0030-fast-validation.md). Thread-safe: each validator serves one call at
+ * a time, and at most {@code poolSize} calls validate at once.
  */
 public final class PooledInstanceValidator implements IInstanceValidatorModule {
 
@@ -53,14 +55,16 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
   private final FhirInstanceValidator settings;
   private final WorkerContextValidationSupportAdapter workerContext;
   private final BlockingQueue<ReusableInstanceValidator> idle;
+  private final Semaphore permits;
   private final AtomicLong created = new AtomicLong();
 
   /**
    * @param settings a configured HAPI validator; its settings are copied on every new pooled
    *     validator, and non-JSON input is handed to it unchanged
    * @param validationSupport the chain {@code settings} was built with
-   * @param poolSize how many idle validators are kept (extra concurrent callers get a new one that
-   *     is dropped afterwards)
+   * @param poolSize how many validators exist at most, hence how many validations run at once;
+   *     further callers wait for one to come back (validation is CPU-bound: more than the cores
+   *     gains nothing, and a throwaway validator per extra caller would cost what stock HAPI costs)
    */
   public PooledInstanceValidator(
       FhirInstanceValidator settings, IValidationSupport validationSupport, int poolSize) {
@@ -71,6 +75,7 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     // One worker context for both, as HAPI itself does across calls of one FhirInstanceValidator.
     settings.setWrappedWorkerContext(validationSupport, workerContext);
     this.idle = new ArrayBlockingQueue<>(Math.max(1, poolSize));
+    this.permits = new Semaphore(Math.max(1, poolSize), true);
   }
 
   /** Fills the pool so that no request pays for building a validator. */
@@ -111,9 +116,11 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     }
 
     List<ValidationMessage> messages = new ArrayList<>();
-    ReusableInstanceValidator validator = borrow();
+    permits.acquireUninterruptibly();
+    ReusableInstanceValidator validator = null;
     boolean healthy = false;
     try {
+      validator = borrow();
       validator.beginRun();
       validator.validate(
           context.getOptions().getAppContext(),
@@ -126,6 +133,7 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
       if (healthy) {
         giveBack(validator);
       }
+      permits.release();
     }
 
     if (profiles.isEmpty()) {
