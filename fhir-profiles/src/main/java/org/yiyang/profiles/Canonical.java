@@ -76,6 +76,31 @@ public final class Canonical {
 
   public static final String RESIDENT_NO_SYSTEM_PREFIX = SID + "resident-no/";
 
+  /**
+   * Record numbers (assessment, check-up, follow-up) are the facility's own and unique within it,
+   * so each system carries the facility's USCC like {@link #residentNoSystem}; every resource of
+   * one record carries the identifier, so one search returns the whole record.
+   */
+  public static final String ASSESSMENT_NO_SYSTEM_PREFIX = SID + "assessment-no/";
+
+  public static final String CHECKUP_NO_SYSTEM_PREFIX = SID + "checkup-no/";
+  public static final String FOLLOWUP_NO_SYSTEM_PREFIX = SID + "followup-no/";
+
+  /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
+  public static String assessmentNoSystem(String facilityUscc) {
+    return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one facility's yearly check-up record numbers. */
+  public static String checkupNoSystem(String facilityUscc) {
+    return CHECKUP_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one facility's chronic-disease follow-up record numbers. */
+  public static String followupNoSystem(String facilityUscc) {
+    return FOLLOWUP_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
   // Code systems
   public static final String CS = BASE + "/CodeSystem/";
   public static final String CS_GB_SEX = CS + "gb-t-2261-1-sex";
