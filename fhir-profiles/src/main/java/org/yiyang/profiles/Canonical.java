@@ -18,6 +18,11 @@ public final class Canonical {
   public static final String ORGANIZATION_PROFILE = SD + "yy-organization";
   public static final String OBSERVATION_ABILITY_LEVEL_PROFILE =
       SD + "yy-observation-ability-level";
+
+  /** Elderly ability level of the superseded MZ/T 039-2013, for older records. */
+  public static final String OBSERVATION_ABILITY_LEVEL_LEGACY_PROFILE =
+      SD + "yy-observation-ability-level-legacy";
+
   public static final String ORGANIZATION_AFFILIATION_PROFILE = SD + "yy-organization-affiliation";
   public static final String PRACTITIONER_ROLE_FAMILY_DOCTOR_PROFILE =
       SD + "yy-practitioner-role-family-doctor";

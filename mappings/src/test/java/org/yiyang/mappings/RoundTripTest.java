@@ -23,9 +23,9 @@ import org.yiyang.profiles.Fhir;
 class RoundTripTest {
 
   /**
-   * Fields a mapping accepts and checks but cannot carry to FHIR (yet): facilityName and
-   * institutionName only name an Organization on its first registration; the GB/T 42195 dimension
-   * scores and raise conditions wait for elements in the yy-observation-ability-level profile.
+   * Fields a mapping accepts and checks but cannot carry to FHIR: facilityName and institutionName
+   * only name an Organization on its first registration. (The GB/T 42195 dimension scores and raise
+   * reasons are carried as components of yy-observation-ability-level since package 0.1.0.)
    */
   static final Map<String, List<String>> NOT_CARRIED =
       Map.of(
@@ -36,14 +36,7 @@ class RoundTripTest {
           "followup-to-careplan",
           List.of("institutionName"),
           "assessment-to-observations",
-          List.of(
-              "ability.selfCareScore",
-              "ability.mobilityScore",
-              "ability.mentalScore",
-              "ability.perceptionSocialScore",
-              "ability.dementia",
-              "ability.psychiatricDisorder",
-              "ability.careRiskEvents30d"));
+          List.of());
 
   @TestFactory
   Stream<DynamicTest> roundTrips() {
