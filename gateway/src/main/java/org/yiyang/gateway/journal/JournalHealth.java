@@ -10,7 +10,7 @@ import org.yiyang.gateway.config.GatewayProperties;
  * Health of the journal: DOWN when it cannot be read, OUT_OF_SERVICE while its backlog is over the
  * bound (new records are refused then); details give the backlog and the dead letters waiting.
  */
-@Component("journal")
+@Component("journalHealthIndicator")
 public class JournalHealth implements HealthIndicator {
 
   private final Journal journal;
