@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.config.GatewayProperties;
@@ -38,6 +39,8 @@ public class MessageIntake {
   public static final String MESSAGE_ID_HEADER = "X-Message-Id";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern IDEMPOTENCY_KEY =
+      java.util.regex.Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
 
   private final Journal journal;
   private final DeliveryWorker worker;
@@ -56,8 +59,69 @@ public class MessageIntake {
     }
   }
 
-  /** Journals and delivers one message; see the class comment for the answers. */
-  public ApiResponse submit(NewMessage message) {
+  /** Whether the record with this ordering key has a message still waiting in the journal. */
+  public boolean hasUndelivered(String orderingKey) {
+    return journal.hasPending(orderingKey);
+  }
+
+  /**
+   * Journals and delivers a flow's transaction Bundle. The idempotency key is the caller's {@code
+   * Idempotency-Key}, else flow + facility + record + a hash of the mapped content: an identical
+   * resend is the same message, a changed record a new one.
+   */
+  public ApiResponse submitBundle(
+      String flow,
+      String facilityCode,
+      String orderingKey,
+      String recordNo,
+      String idempotencyKey,
+      String correlationId,
+      Bundle transaction) {
+    String payload = Fhir.r4().newJsonParser().encodeResourceToString(transaction);
+    String contentHash = sha256(payload);
+    String key;
+    if (idempotencyKey == null || idempotencyKey.isEmpty()) {
+      key =
+          flow
+              + "|"
+              + facilityCode
+              + "|"
+              + sha256(flow + "|" + facilityCode + "|" + recordNo)
+              + "|"
+              + contentHash;
+    } else if (IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      key = flow + "|" + facilityCode + "|key:" + idempotencyKey;
+    } else {
+      throw GatewayException.of(
+          ErrorCode.INVALID_VALUE,
+          "Idempotency-Key",
+          "Idempotency-Key must be 1 to 100 letters, digits, '.', '_', ':' or '-'.");
+    }
+    boolean explicitKey = idempotencyKey != null && !idempotencyKey.isEmpty();
+    return submit(
+        new NewMessage(flow, facilityCode, orderingKey, key, contentHash, payload, correlationId),
+        explicitKey);
+  }
+
+  /** Hex SHA-256 of a text: keys and content hashes, never stored with personal data beside. */
+  public static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Journals and delivers one message; see the class comment for the answers. A duplicate sent with
+   * the caller's own {@code Idempotency-Key} gets the original answer, as that header promises. A
+   * resend of an identical record without the header is the same message too (no second write), but
+   * it created nothing: it is answered {@code 200 unchanged}, not 201.
+   */
+  public ApiResponse submit(NewMessage message, boolean explicitKey) {
     long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();
     Journal.Appended appended = journal.append(message, Instant.now());
     JournalMessage journaled = appended.message();
@@ -70,7 +134,21 @@ public class MessageIntake {
     // A duplicate joins the original's delivery if it is under way (or starts it if it is due).
     Optional<CompletableFuture<Void>> delivery = worker.dispatch(journaled.id());
     delivery.ifPresent(d -> await(d, deadline));
-    return answer(journal.find(journaled.id()).orElseThrow());
+    ApiResponse answer = answer(journal.find(journaled.id()).orElseThrow());
+    if (appended.duplicate() && !explicitKey && answer.status() == 201) {
+      return unchanged(answer);
+    }
+    return answer;
+  }
+
+  private static ApiResponse unchanged(ApiResponse created) {
+    Object body = created.body();
+    if (body instanceof ObjectNode node) {
+      ObjectNode copy = node.deepCopy();
+      copy.put("outcome", "unchanged");
+      body = copy;
+    }
+    return new ApiResponse(200, created.headers(), body, "unchanged");
   }
 
   private static void await(CompletableFuture<Void> delivery, long deadlineNanos) {

@@ -203,6 +203,16 @@ public class Journal {
     return n == null ? 0 : n;
   }
 
+  /** Whether a message with this ordering key is still waiting to be delivered. */
+  public boolean hasPending(String orderingKey) {
+    Long n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM message WHERE ordering_key = ? AND state IN " + PENDING,
+            Long.class,
+            orderingKey);
+    return n != null && n > 0;
+  }
+
   /** Puts a dead message back in line, with a fresh set of attempts. */
   public boolean replay(String id, Instant now) {
     return jdbc.update(

@@ -73,10 +73,11 @@ class ResidentApiIT {
     assertThat(first.headers().firstValue("Location"))
         .hasValueSatisfying(l -> assertThat(l).endsWith("/fhir/" + patientRef));
 
-    // An identical resend is the same message: the original answer, no second write.
+    // An identical resend is the same message (no second write); it created nothing: 200.
     HttpResponse<String> resend = post(example.toString());
-    assertThat(resend.statusCode()).as(resend.body()).isEqualTo(201);
-    assertThat(resend.body()).isEqualTo(first.body());
+    assertThat(resend.statusCode()).as(resend.body()).isEqualTo(200);
+    assertThat(JSON.readTree(resend.body()).path("outcome").asText()).isEqualTo("unchanged");
+    assertThat(JSON.readTree(resend.body()).path("patient").asText()).isEqualTo(patientRef);
     assertThat(resend.headers().firstValue("X-Message-Id"))
         .isEqualTo(first.headers().firstValue("X-Message-Id"));
 

@@ -1,0 +1,170 @@
+package org.yiyang.gateway.flow.record;
+
+import ca.uhn.fhir.model.api.Include;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.gclient.IQuery;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.error.ApiResponse;
+import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.profiles.Canonical;
+import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.Fhir;
+import org.yiyang.profiles.rules.Uscc;
+
+/**
+ * Health records on the regional FHIR server: one transaction per record on the way in (PUTs with
+ * deterministic ids, so a re-sent record updates), one search per record on the way out.
+ */
+@Component
+public class RecordStore {
+
+  private static final Pattern RECORD_NO = Pattern.compile("^[A-Za-z0-9._-]{1,40}$");
+  private static final CacheControlDirective NO_CACHE =
+      new CacheControlDirective().setNoCache(true);
+
+  private final FhirServer fhir;
+
+  public RecordStore(FhirServer fhir) {
+    this.fhir = fhir;
+  }
+
+  /** The record-number identifier system of a flow for one facility. */
+  public static String recordNoSystem(RecordFlow flow, String facilityCode) {
+    return flow.recordNoSystemPrefix() + facilityCode;
+  }
+
+  /** Sends a record's transaction Bundle; 201 when any of its resources is new, else 200. */
+  public ApiResponse write(RecordFlow flow, Bundle transaction) {
+    Bundle response = fhir.client().transaction().withBundle(transaction).execute();
+    boolean created =
+        response.getEntry().stream()
+            .map(e -> e.getResponse().getStatus())
+            .anyMatch(s -> s != null && s.startsWith("201"));
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("outcome", created ? "created" : "updated");
+    recordKey(flow, transaction)
+        .ifPresent(
+            key ->
+                body.put(
+                    "record",
+                    "/api/v1/" + flow.path() + "/" + key.facilityCode() + "/" + key.recordNo()));
+    ArrayNode resources = body.putArray("resources");
+    for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+      if ("PUT".equals(entry.getRequest().getMethod().toCode())) {
+        resources.add(entry.getRequest().getUrl());
+      }
+    }
+    ApiResponse answer = ApiResponse.of(created ? 201 : 200, body, created ? "created" : "updated");
+    return body.has("record") ? answer.withHeader("Location", body.get("record").asText()) : answer;
+  }
+
+  /** Reads one record back: the searchset its from-FHIR mapping takes. */
+  public Bundle read(RecordFlow flow, String facilityCode, String recordNo) {
+    if (facilityCode == null || !Uscc.isValid(facilityCode)) {
+      throw GatewayException.of(
+          ErrorCode.USCC_CHECK,
+          "facilityCode",
+          "facilityCode must be an 18-character unified social credit code with a valid GB 32100"
+              + " check character.");
+    }
+    if (recordNo == null || !RECORD_NO.matcher(recordNo).matches()) {
+      throw GatewayException.of(
+          ErrorCode.INVALID_VALUE,
+          flow.recordNoField(),
+          flow.recordNoField() + " must be 1 to 40 letters, digits, '.', '_' or '-'.");
+    }
+    IQuery<Bundle> query =
+        fhir.client()
+            .search()
+            .forResource(flow.searchResource())
+            .where(
+                new TokenClientParam("identifier")
+                    .exactly()
+                    .systemAndIdentifier(recordNoSystem(flow, facilityCode), recordNo))
+            .returnBundle(Bundle.class)
+            .cacheControl(NO_CACHE);
+    for (String include : flow.includes()) {
+      query = query.include(new Include(include));
+    }
+    for (String include : flow.iterateIncludes()) {
+      query = query.include(new Include(include).asRecursive());
+    }
+    Bundle found = query.execute();
+    boolean any =
+        found.getEntry().stream()
+            .anyMatch(
+                e ->
+                    e.getSearch().getMode() == null
+                        || e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH);
+    if (!any) {
+      throw GatewayException.of(
+          ErrorCode.NOT_FOUND,
+          flow.recordNoField(),
+          "No record with this facility code and " + flow.recordNoField() + " is registered.");
+    }
+    return found;
+  }
+
+  /**
+   * Before a record is accepted: its resident must be registered. Answers 404 naming {@code
+   * residentNo} when the FHIR server says it is not; when the server cannot be asked, the record is
+   * accepted and delivery (ordered after the resident's own messages) sorts it out.
+   */
+  public boolean residentIsKnownOrUnknowable(String facilityCode, String residentNo) {
+    try {
+      Bundle found =
+          fhir.client()
+              .search()
+              .forResource("Patient")
+              .where(
+                  new TokenClientParam("identifier")
+                      .exactly()
+                      .systemAndIdentifier(Canonical.residentNoSystem(facilityCode), residentNo))
+              .elementsSubset("id")
+              .returnBundle(Bundle.class)
+              .cacheControl(NO_CACHE)
+              .execute();
+      return !found.getEntry().isEmpty();
+    } catch (RuntimeException unreachable) {
+      return true;
+    }
+  }
+
+  /** Facility code and record number, from the record-number identifier inside the Bundle. */
+  static Optional<RecordKey> recordKey(RecordFlow flow, Bundle bundle) {
+    String prefix = flow.recordNoSystemPrefix();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      Resource resource = entry.getResource();
+      if (resource == null) {
+        continue;
+      }
+      for (Identifier identifier : identifiersOf(resource)) {
+        if (identifier.getSystem() != null && identifier.getSystem().startsWith(prefix)) {
+          return Optional.of(
+              new RecordKey(
+                  identifier.getSystem().substring(prefix.length()), identifier.getValue()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static java.util.List<Identifier> identifiersOf(Resource resource) {
+    java.util.List<Identifier> out = new java.util.ArrayList<>();
+    Fhir.r4().newTerser().getValues(resource, "identifier", Identifier.class).forEach(out::add);
+    return out;
+  }
+
+  /** A record's key in facility terms. */
+  public record RecordKey(String facilityCode, String recordNo) {}
+}

@@ -1,0 +1,168 @@
+package org.yiyang.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Health records both ways (issue 4) over real HTTP against the embedded HAPI server: each flow's
+ * sample posts with 201, re-posts with 200, reads back equal in facility form; records of an
+ * unregistered resident and contradicting records are rejected naming the field.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecordFlowsIT {
+
+  private static final Path dataDir;
+
+  static {
+    try {
+      dataDir = java.nio.file.Files.createTempDirectory("record-flows-it");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("gateway.data-dir", () -> dataDir.toString());
+    registry.add("gateway.fhir.base-url", () -> "");
+    // Answers here are the synchronous ones; the 202 path is DeliveryFaultsIT's subject.
+    registry.add("gateway.delivery.sync-deadline", () -> "30s");
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** Fields a record flow cannot carry back (the platform keeps the first name it was given). */
+  private static final Map<String, String> NOT_RETURNED =
+      Map.of("checkups", "institutionName", "chronic-disease-followups", "institutionName");
+
+  @LocalServerPort int port;
+
+  @BeforeAll
+  void registerTheResident() throws Exception {
+    HttpResponse<String> resident =
+        post("/api/v1/residents", sample("resident-to-patient").toString());
+    assertThat(resident.statusCode()).as(resident.body()).isIn(200, 201);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "assessments, assessment-to-observations, assessmentNo",
+    "checkups, checkup-to-report, checkupNo",
+    "chronic-disease-followups, followup-to-careplan, followUpNo"
+  })
+  void aRecordPostsOnceUpdatesOnResendAndReadsBackInFacilityForm(
+      String collection, String mapping, String recordNoField) throws Exception {
+    ObjectNode record = sample(mapping);
+    HttpResponse<String> first = post("/api/v1/" + collection, record.toString());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    String location = first.headers().firstValue("Location").orElseThrow();
+    assertThat(location)
+        .isEqualTo(
+            "/api/v1/" + collection + "/52330300MJ8712345N/" + record.get(recordNoField).asText());
+
+    HttpResponse<String> again = post("/api/v1/" + collection, record.toString());
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).path("outcome").asText()).isEqualTo("unchanged");
+
+    HttpResponse<String> back = get(location);
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    JsonNode read = JSON.readTree(back.body());
+    Iterator<String> fields = record.fieldNames();
+    while (fields.hasNext()) {
+      String field = fields.next();
+      if (field.equals(NOT_RETURNED.get(collection))) {
+        continue;
+      }
+      assertThat(read.get(field)).as(collection + " " + field).isEqualTo(record.get(field));
+    }
+  }
+
+  @Test
+  void aRecordOfAnUnregisteredResidentIsRejectedNamingResidentNo() throws Exception {
+    ObjectNode record = sample("assessment-to-observations");
+    record.put("residentNo", "NOT-REGISTERED");
+    record.put("assessmentNo", "A-ORPHAN");
+    HttpResponse<String> response = post("/api/v1/assessments", record.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    assertOutcome(response, "GW-1011", "residentNo");
+  }
+
+  @Test
+  void aLevelContradictingItsScoreIsABusinessRuleError() throws Exception {
+    ObjectNode record = sample("assessment-to-observations");
+    record.put("assessmentNo", "A-CONTRA");
+    ObjectNode ability = (ObjectNode) record.get("ability");
+    int level = Integer.parseInt(ability.get("level").asText());
+    ability.put("level", String.valueOf(level == 0 ? 3 : 0));
+    HttpResponse<String> response = post("/api/v1/assessments", record.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertOutcome(response, "GW-1015", null);
+    assertThat(get("/api/v1/assessments/52330300MJ8712345N/A-CONTRA").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anUnknownCollectionIs404() throws Exception {
+    HttpResponse<String> response = post("/api/v1/horoscopes", "{}");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertOutcome(response, "GW-1011", null);
+  }
+
+  private static void assertOutcome(HttpResponse<String> response, String code, String field)
+      throws IOException {
+    JsonNode outcome = JSON.readTree(response.body());
+    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+    boolean found = false;
+    for (JsonNode issue : outcome.path("issue")) {
+      found |=
+          code.equals(issue.path("details").path("coding").get(0).path("code").asText())
+              && (field == null || field.equals(issue.path("expression").path(0).asText()));
+    }
+    assertThat(found).as("%s on %s in %s", code, field, response.body()).isTrue();
+  }
+
+  private ObjectNode sample(String mapping) throws IOException {
+    try (InputStream in =
+        getClass().getResourceAsStream("/mappings/to-fhir/" + mapping + "/sample.json")) {
+      assertThat(in).as("sample of " + mapping).isNotNull();
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
