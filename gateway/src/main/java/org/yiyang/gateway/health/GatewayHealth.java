@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.yiyang.gateway.config.ConformanceConfig.ValidatorWarmUp;
@@ -13,10 +14,15 @@ import org.yiyang.gateway.fhir.FhirServer;
 
 /**
  * Health: UP only when the gateway can serve requests, i.e. the profile validator is warm and the
- * regional FHIR server answers {@code /metadata}.
+ * regional FHIR server answers {@code /metadata}. An unreachable FHIR server is {@link #DEGRADED},
+ * not DOWN: the gateway still accepts and journals records (answering 202) and delivers them when
+ * the server is back, so a load balancer must keep sending it traffic.
  */
 @Configuration
 public class GatewayHealth {
+
+  /** Serving, but the regional FHIR server cannot be reached: writes are journaled, reads fail. */
+  public static final Status DEGRADED = new Status("DEGRADED", "regional FHIR server unreachable");
 
   @Bean
   public HealthIndicator validatorHealthIndicator(ValidatorWarmUp warmUp) {
@@ -64,7 +70,7 @@ public class GatewayHealth {
                 .build();
       } catch (RuntimeException e) {
         result =
-            Health.down()
+            Health.status(DEGRADED)
                 .withDetail("baseUrl", safeBaseUrl())
                 .withDetail("error", e.getClass().getSimpleName())
                 .build();

@@ -174,6 +174,29 @@ class FhirServerFailureIT {
   }
 
   @Test
+  void anUnreachableFhirServerLeavesTheGatewayDegradedNotDown() {
+    fhirServer.stubFor(
+        any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    // The health check caches its answer for a few seconds; wait for it to see the outage.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> health =
+                  HTTP.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              assertThat(health.statusCode()).isEqualTo(200);
+              JsonNode body = JSON.readTree(health.body());
+              assertThat(body.path("status").asText()).isEqualTo("DEGRADED");
+              assertThat(body.path("components").path("fhirServer").path("status").asText())
+                  .isEqualTo("DEGRADED");
+            });
+  }
+
+  @Test
   void theEmbeddedServerIsOffWhenABaseUrlIsSet() throws Exception {
     HttpResponse<String> response =
         HTTP.send(
