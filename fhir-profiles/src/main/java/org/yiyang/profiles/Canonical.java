@@ -74,6 +74,9 @@ public final class Canonical {
   public static final String SID_USCC = SID + "cn-uscc";
   public static final String SID_MEDICAL_LICENCE = SID + "cn-medical-institution-licence";
 
+  /** 医师执业证书编码: a physician's practising certificate number (the doctor of a contract). */
+  public static final String SID_PHYSICIAN_LICENCE = SID + "cn-physician-licence";
+
   /** Resident numbers are unique within a facility, so the system carries the facility's USCC. */
   public static String residentNoSystem(String facilityUscc) {
     return SID + "resident-no/" + facilityUscc;
@@ -91,6 +94,11 @@ public final class Canonical {
   public static final String CHECKUP_NO_SYSTEM_PREFIX = SID + "checkup-no/";
   public static final String FOLLOWUP_NO_SYSTEM_PREFIX = SID + "followup-no/";
 
+  /** Family-doctor contract records (家庭医生签约) and cooperation agreements (医养签约). */
+  public static final String CONTRACT_NO_SYSTEM_PREFIX = SID + "contract-no/";
+
+  public static final String AGREEMENT_NO_SYSTEM_PREFIX = SID + "agreement-no/";
+
   /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
   public static String assessmentNoSystem(String facilityUscc) {
     return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
@@ -104,6 +112,16 @@ public final class Canonical {
   /** The system of one facility's chronic-disease follow-up record numbers. */
   public static String followupNoSystem(String facilityUscc) {
     return FOLLOWUP_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one facility's family-doctor contract record numbers. */
+  public static String contractNoSystem(String facilityUscc) {
+    return CONTRACT_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one eldercare facility's cooperation agreement numbers. */
+  public static String agreementNoSystem(String facilityUscc) {
+    return AGREEMENT_NO_SYSTEM_PREFIX + facilityUscc;
   }
 
   // Code systems
