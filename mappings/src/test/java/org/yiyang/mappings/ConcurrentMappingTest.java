@@ -57,7 +57,8 @@ class ConcurrentMappingTest {
   @org.junit.jupiter.params.provider.CsvSource({
     "assessment-to-observations, assessmentNo",
     "checkup-to-report, checkupNo",
-    "followup-to-careplan, followUpNo"
+    "followup-to-careplan, followUpNo",
+    "contract-to-careteam, contractNo"
   })
   void sharedRecordMappingsAreThreadSafe(String id, String keyField) throws Exception {
     Mapping mapping = Cases.catalog().get(id);

@@ -36,7 +36,9 @@ class RoundTripTest {
           "followup-to-careplan",
           List.of("institutionName"),
           "assessment-to-observations",
-          List.of());
+          List.of(),
+          "contract-to-careteam",
+          List.of("team.institutionName"));
 
   @TestFactory
   Stream<DynamicTest> roundTrips() {
