@@ -58,7 +58,8 @@ class ConcurrentMappingTest {
     "assessment-to-observations, assessmentNo",
     "checkup-to-report, checkupNo",
     "followup-to-careplan, followUpNo",
-    "contract-to-careteam, contractNo"
+    "contract-to-careteam, contractNo",
+    "agreement-to-affiliation, agreementNo"
   })
   void sharedRecordMappingsAreThreadSafe(String id, String keyField) throws Exception {
     Mapping mapping = Cases.catalog().get(id);
