@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One shared {@link Mapping} used by many threads gives every thread the result it would get alone
- * (dashjoin JSONata 0.9.9 binds the input into the expression's shared frame unless each evaluation
- * gets its own; see docs/adr/0020-jsonata-mapping-engine.md).
+ * (dashjoin JSONata binds the input into the expression's shared frame unless each evaluation gets
+ * its own; see docs/adr/0020-jsonata-mapping-engine.md).
  */
 class ConcurrentMappingTest {
 
