@@ -1,9 +1,13 @@
 package org.yiyang.gateway.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.gclient.IQuery;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.config.GatewayProperties;
@@ -14,6 +18,9 @@ import org.yiyang.gateway.config.GatewayProperties;
  */
 @Component
 public class FhirServer {
+
+  private static final CacheControlDirective NO_CACHE =
+      new CacheControlDirective().setNoCache(true);
 
   private final GatewayProperties properties;
   private final Environment environment;
@@ -45,6 +52,20 @@ public class FhirServer {
       baseUrl = url;
     }
     return url;
+  }
+
+  /**
+   * A search by identifier ({@code system|value}) that bypasses search caches: identity checks and
+   * read-backs must see what was written a moment ago. Callers add includes or elements, then
+   * execute.
+   */
+  public IQuery<Bundle> identifierSearch(String resourceType, String system, String value) {
+    return client()
+        .search()
+        .forResource(resourceType)
+        .where(new TokenClientParam("identifier").exactly().systemAndIdentifier(system, value))
+        .returnBundle(Bundle.class)
+        .cacheControl(NO_CACHE);
   }
 
   /** A HAPI generic client with the configured timeouts; thread-safe, created once. */

@@ -26,6 +26,16 @@ public class RecordDeliveryTargets {
     return target(RecordFlows.FOLLOWUP, store);
   }
 
+  @Bean
+  public DeliveryTarget contractDelivery(RecordStore store) {
+    return target(RecordFlows.CONTRACT, store);
+  }
+
+  @Bean
+  public DeliveryTarget agreementDelivery(RecordStore store) {
+    return target(RecordFlows.AGREEMENT, store);
+  }
+
   static DeliveryTarget target(RecordFlow flow, RecordStore store) {
     return new DeliveryTarget() {
       @Override

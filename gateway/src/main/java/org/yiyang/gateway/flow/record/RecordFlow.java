@@ -16,6 +16,9 @@ import java.util.List;
  * @param searchResource the resource type searched by the record number when reading back
  * @param includes {@code _include} values of that search
  * @param iterateIncludes {@code _include:iterate} values of that search
+ * @param perResident whether a record belongs to a resident ({@code residentNo}): then the resident
+ *     must be registered and the record is delivered in order after the resident's own messages;
+ *     otherwise (e.g. an agreement between two organisations) records are ordered per record
  */
 public record RecordFlow(
     String name,
@@ -26,7 +29,8 @@ public record RecordFlow(
     String recordNoSystemPrefix,
     String searchResource,
     List<String> includes,
-    List<String> iterateIncludes) {
+    List<String> iterateIncludes,
+    boolean perResident) {
 
   /** The journal's flow id and the inbound route's id. */
   public String toFhirFlow() {

@@ -23,7 +23,8 @@ public class RecordFlows {
           Canonical.ASSESSMENT_NO_SYSTEM_PREFIX,
           "Observation",
           List.of(),
-          List.of());
+          List.of(),
+          true);
 
   public static final RecordFlow CHECKUP =
       new RecordFlow(
@@ -35,7 +36,8 @@ public class RecordFlows {
           Canonical.CHECKUP_NO_SYSTEM_PREFIX,
           "DiagnosticReport",
           List.of("DiagnosticReport:result", "DiagnosticReport:encounter"),
-          List.of());
+          List.of(),
+          true);
 
   public static final RecordFlow FOLLOWUP =
       new RecordFlow(
@@ -47,9 +49,41 @@ public class RecordFlows {
           Canonical.FOLLOWUP_NO_SYSTEM_PREFIX,
           "Observation",
           List.of("Observation:based-on"),
-          List.of("CarePlan:condition"));
+          List.of("CarePlan:condition"),
+          true);
 
-  private final List<RecordFlow> flows = List.of(ASSESSMENT, CHECKUP, FOLLOWUP);
+  /** Family-doctor contract (家庭医生签约): CareTeam + PractitionerRole, per resident. */
+  public static final RecordFlow CONTRACT =
+      new RecordFlow(
+          "contract",
+          "family-doctor-contracts",
+          "contract-to-careteam",
+          "careteam-to-contract",
+          "contractNo",
+          Canonical.CONTRACT_NO_SYSTEM_PREFIX,
+          "CareTeam",
+          List.of("CareTeam:participant"),
+          List.of(),
+          true);
+
+  /** Cooperation agreement (医养签约): OrganizationAffiliation between two organisations. */
+  public static final RecordFlow AGREEMENT =
+      new RecordFlow(
+          "agreement",
+          "cooperation-agreements",
+          "agreement-to-affiliation",
+          "affiliation-to-agreement",
+          "agreementNo",
+          Canonical.AGREEMENT_NO_SYSTEM_PREFIX,
+          "OrganizationAffiliation",
+          List.of(
+              "OrganizationAffiliation:primary-organization",
+              "OrganizationAffiliation:participating-organization"),
+          List.of(),
+          false);
+
+  private final List<RecordFlow> flows =
+      List.of(ASSESSMENT, CHECKUP, FOLLOWUP, CONTRACT, AGREEMENT);
 
   public List<RecordFlow> all() {
     return flows;
@@ -59,7 +93,8 @@ public class RecordFlows {
     return flows.stream().filter(f -> f.path().equals(path)).findFirst();
   }
 
-  public Optional<RecordFlow> byFlowId(String flowId) {
-    return flows.stream().filter(f -> f.toFhirFlow().equals(flowId)).findFirst();
+  /** The flow of this name; routes only ever name existing flows. */
+  public RecordFlow byName(String name) {
+    return flows.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
   }
 }

@@ -42,7 +42,11 @@ public class RecordIntake {
    * A record of an unregistered resident is refused (404 naming {@code residentNo}), unless the
    * resident's registration is still waiting in the journal or the FHIR server cannot be asked.
    */
-  public void requireRegisteredResident(@ExchangeProperty(SOURCE) JsonNode source) {
+  public void requireRegisteredResident(
+      @Header(RecordRoutes.FLOW) String flowName, @ExchangeProperty(SOURCE) JsonNode source) {
+    if (!flows.byName(flowName).perResident()) {
+      return;
+    }
     String facilityCode = source.path("facilityCode").asText();
     String residentNo = source.path("residentNo").asText();
     if (intake.hasUndelivered(ResidentIntake.orderingKey(facilityCode, residentNo))) {
@@ -63,15 +67,17 @@ public class RecordIntake {
       @Header(ResidentIntake.CORRELATION_ID) String correlationId,
       @ExchangeProperty(SOURCE) JsonNode source,
       Bundle transaction) {
-    RecordFlow flow =
-        flows.all().stream().filter(f -> f.name().equals(flowName)).findFirst().orElseThrow();
+    RecordFlow flow = flows.byName(flowName);
     String facilityCode = source.path("facilityCode").asText();
-    String residentNo = source.path("residentNo").asText();
     String recordNo = source.path(flow.recordNoField()).asText();
+    String orderingKey =
+        flow.perResident()
+            ? ResidentIntake.orderingKey(facilityCode, source.path("residentNo").asText())
+            : MessageIntake.sha256(flow.toFhirFlow() + "|" + facilityCode + "|" + recordNo);
     return intake.submitBundle(
         flow.toFhirFlow(),
         facilityCode,
-        ResidentIntake.orderingKey(facilityCode, residentNo),
+        orderingKey,
         recordNo,
         idempotencyKey,
         correlationId,

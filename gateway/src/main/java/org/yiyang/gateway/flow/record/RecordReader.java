@@ -20,8 +20,6 @@ public class RecordReader {
       @Header(RecordRoutes.FLOW) String flow,
       @Header(RecordRoutes.FACILITY_CODE) String facilityCode,
       @Header(RecordRoutes.RECORD_NO) String recordNo) {
-    RecordFlow definition =
-        flows.all().stream().filter(f -> f.name().equals(flow)).findFirst().orElseThrow();
-    return store.read(definition, facilityCode, recordNo);
+    return store.read(flows.byName(flow), facilityCode, recordNo);
   }
 }

@@ -1,14 +1,11 @@
 package org.yiyang.gateway.flow.record;
 
 import ca.uhn.fhir.model.api.Include;
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.gclient.IQuery;
-import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
@@ -16,10 +13,10 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.flow.RecordKeys;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
-import org.yiyang.profiles.rules.Uscc;
 
 /**
  * Health records on the regional FHIR server: one transaction per record on the way in (PUTs with
@@ -27,10 +24,6 @@ import org.yiyang.profiles.rules.Uscc;
  */
 @Component
 public class RecordStore {
-
-  private static final Pattern RECORD_NO = Pattern.compile("^[A-Za-z0-9._-]{1,40}$");
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
 
   private final FhirServer fhir;
 
@@ -70,29 +63,10 @@ public class RecordStore {
 
   /** Reads one record back: the searchset its from-FHIR mapping takes. */
   public Bundle read(RecordFlow flow, String facilityCode, String recordNo) {
-    if (facilityCode == null || !Uscc.isValid(facilityCode)) {
-      throw GatewayException.of(
-          ErrorCode.USCC_CHECK,
-          "facilityCode",
-          "facilityCode must be an 18-character unified social credit code with a valid GB 32100"
-              + " check character.");
-    }
-    if (recordNo == null || !RECORD_NO.matcher(recordNo).matches()) {
-      throw GatewayException.of(
-          ErrorCode.INVALID_VALUE,
-          flow.recordNoField(),
-          flow.recordNoField() + " must be 1 to 40 letters, digits, '.', '_' or '-'.");
-    }
+    RecordKeys.requireFacilityCode(facilityCode);
+    RecordKeys.requireRecordNo(flow.recordNoField(), recordNo, 40);
     IQuery<Bundle> query =
-        fhir.client()
-            .search()
-            .forResource(flow.searchResource())
-            .where(
-                new TokenClientParam("identifier")
-                    .exactly()
-                    .systemAndIdentifier(recordNoSystem(flow, facilityCode), recordNo))
-            .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE);
+        fhir.identifierSearch(flow.searchResource(), recordNoSystem(flow, facilityCode), recordNo);
     for (String include : flow.includes()) {
       query = query.include(new Include(include));
     }
@@ -123,16 +97,8 @@ public class RecordStore {
   public boolean residentIsKnownOrUnknowable(String facilityCode, String residentNo) {
     try {
       Bundle found =
-          fhir.client()
-              .search()
-              .forResource("Patient")
-              .where(
-                  new TokenClientParam("identifier")
-                      .exactly()
-                      .systemAndIdentifier(Canonical.residentNoSystem(facilityCode), residentNo))
+          fhir.identifierSearch("Patient", Canonical.residentNoSystem(facilityCode), residentNo)
               .elementsSubset("id")
-              .returnBundle(Bundle.class)
-              .cacheControl(NO_CACHE)
               .execute();
       return !found.getEntry().isEmpty();
     } catch (RuntimeException unreachable) {

@@ -1,11 +1,9 @@
 package org.yiyang.gateway.flow.resident;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.camel.Header;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -15,10 +13,10 @@ import org.yiyang.gateway.delivery.DeliveryTarget;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.flow.RecordKeys;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
-import org.yiyang.profiles.rules.Uscc;
 
 /**
  * Writes residents to the regional FHIR server and reads them back. A resident is one Patient,
@@ -29,12 +27,6 @@ public class ResidentStore implements DeliveryTarget {
 
   public static final String FACILITY_CODE = "yyFacilityCode";
   public static final String RESIDENT_NO = "yyResidentNo";
-
-  private static final Pattern RESIDENT_NO_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,32}$");
-
-  /** Servers such as HAPI reuse recent search results; identity checks must see the present. */
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
 
   private final FhirServer fhir;
 
@@ -91,29 +83,10 @@ public class ResidentStore implements DeliveryTarget {
   /** Reads the Patient of a resident; 404 when the FHIR server has none. */
   public Patient read(
       @Header(FACILITY_CODE) String facilityCode, @Header(RESIDENT_NO) String residentNo) {
-    if (facilityCode == null || !Uscc.isValid(facilityCode)) {
-      throw GatewayException.of(
-          ErrorCode.USCC_CHECK,
-          "facilityCode",
-          "facilityCode must be an 18-character unified social credit code with a valid GB 32100"
-              + " check character.");
-    }
-    if (residentNo == null || !RESIDENT_NO_PATTERN.matcher(residentNo).matches()) {
-      throw GatewayException.of(
-          ErrorCode.INVALID_VALUE,
-          "residentNo",
-          "residentNo must be 1 to 32 letters, digits, '.', '_' or '-'.");
-    }
+    RecordKeys.requireFacilityCode(facilityCode);
+    RecordKeys.requireRecordNo("residentNo", residentNo, 32);
     Bundle found =
-        fhir.client()
-            .search()
-            .forResource(Patient.class)
-            .where(
-                Patient.IDENTIFIER
-                    .exactly()
-                    .systemAndIdentifier(Canonical.residentNoSystem(facilityCode), residentNo))
-            .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE)
+        fhir.identifierSearch("Patient", Canonical.residentNoSystem(facilityCode), residentNo)
             .execute();
     return found.getEntry().stream()
         .map(Bundle.BundleEntryComponent::getResource)
@@ -137,16 +110,8 @@ public class ResidentStore implements DeliveryTarget {
       return;
     }
     Bundle found =
-        fhir.client()
-            .search()
-            .forResource(Patient.class)
-            .where(
-                Patient.IDENTIFIER
-                    .exactly()
-                    .systemAndIdentifier(Canonical.SID_CITIZEN_ID, citizenId.get().getValue()))
+        fhir.identifierSearch("Patient", Canonical.SID_CITIZEN_ID, citizenId.get().getValue())
             .elementsSubset("id")
-            .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE)
             .execute();
     boolean other =
         found.getEntry().stream()
