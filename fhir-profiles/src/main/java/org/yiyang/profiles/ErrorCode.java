@@ -64,7 +64,12 @@ public enum ErrorCode {
       "GW-9003",
       503,
       IssueType.TRANSIENT,
-      "The gateway's delivery backlog is full; retry after the indicated delay.");
+      "The gateway's delivery backlog is full; retry after the indicated delay."),
+  NOT_READY(
+      "GW-9004",
+      503,
+      IssueType.TRANSIENT,
+      "The gateway is starting or stopping; retry after the indicated delay.");
 
   private final String code;
   private final int httpStatus;

@@ -73,6 +73,11 @@ public class ErrorResponses {
                       + ")")),
           t);
     }
+    if (t instanceof java.util.concurrent.RejectedExecutionException) {
+      // Camel starts its routes after the web server opens (and stops them before it closes):
+      // a request in that window is refused for now, not failed.
+      return new NotReady();
+    }
     log.error(
         "Unexpected failure ({}); answering {}",
         t.getClass().getName(),
@@ -89,6 +94,22 @@ public class ErrorResponses {
       response = response.withHeader(header.getKey(), header.getValue());
     }
     return response;
+  }
+
+  /** The routes are not running yet (or any more): retry in a few seconds. */
+  static final class NotReady extends GatewayException {
+    NotReady() {
+      super(
+          ErrorCode.NOT_READY,
+          List.of(
+              new GatewayException.Issue(
+                  ErrorCode.NOT_READY, "", "The gateway is starting or stopping; retry shortly.")));
+    }
+
+    @Override
+    public java.util.Map<String, String> headers() {
+      return java.util.Map.of("Retry-After", "5");
+    }
   }
 
   /** Builds the OperationOutcome: one issue per field, each naming the field and the rule. */

@@ -1,0 +1,38 @@
+package org.yiyang.gateway.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.CamelExecutionException;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
+
+/** How failures become answers: the classifier every route and controller shares. */
+class ErrorResponsesTest {
+
+  private final ErrorResponses errors = new ErrorResponses();
+
+  @Test
+  void aRequestWhileTheRoutesAreNotRunningIs503WithRetryAfterNot500() {
+    ApiResponse response =
+        errors.toResponse(
+            new CamelExecutionException(
+                "not started", null, new RejectedExecutionException("CamelContext not started")));
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.headers()).containsEntry("Retry-After", "5");
+    OperationOutcome outcome = (OperationOutcome) response.body();
+    assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+        .isEqualTo("GW-9004");
+  }
+
+  @Test
+  void anUnexpectedFailureIs500WithoutItsMessage() {
+    ApiResponse response =
+        errors.toResponse(new IllegalStateException("secret 330302194305120024"));
+    assertThat(response.status()).isEqualTo(500);
+    OperationOutcome outcome = (OperationOutcome) response.body();
+    assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+        .isEqualTo("GW-9001");
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).doesNotContain("330302194305120024");
+  }
+}
