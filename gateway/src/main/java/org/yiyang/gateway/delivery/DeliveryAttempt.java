@@ -50,11 +50,14 @@ public class DeliveryAttempt {
       Journal journal,
       ErrorResponses errors,
       List<DeliveryTarget> targets,
+      List<DeliveryTargets> groups,
       GatewayProperties properties) {
     this.journal = journal;
     this.errors = errors;
     this.targets =
-        targets.stream().collect(Collectors.toMap(DeliveryTarget::flow, Function.identity()));
+        java.util.stream.Stream.concat(
+                targets.stream(), groups.stream().flatMap(g -> g.targets().stream()))
+            .collect(Collectors.toMap(DeliveryTarget::flow, Function.identity()));
     this.settings = properties.delivery();
     this.backoff = Backoff.of(settings);
   }

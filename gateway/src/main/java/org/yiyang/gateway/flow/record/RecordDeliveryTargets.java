@@ -1,42 +1,29 @@
 package org.yiyang.gateway.flow.record;
 
+import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
 import org.yiyang.gateway.delivery.DeliveryTarget;
+import org.yiyang.gateway.delivery.DeliveryTargets;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.profiles.Fhir;
 
 /** Where each record flow's journaled messages go: one FHIR transaction per record. */
-@Configuration
-public class RecordDeliveryTargets {
+@Component
+public class RecordDeliveryTargets implements DeliveryTargets {
 
-  @Bean
-  public DeliveryTarget assessmentDelivery(RecordStore store) {
-    return target(RecordFlows.ASSESSMENT, store);
+  private final List<DeliveryTarget> targets;
+
+  public RecordDeliveryTargets(RecordFlows flows, RecordStore store) {
+    this.targets = flows.all().stream().map(flow -> target(flow, store)).toList();
   }
 
-  @Bean
-  public DeliveryTarget checkupDelivery(RecordStore store) {
-    return target(RecordFlows.CHECKUP, store);
+  @Override
+  public List<DeliveryTarget> targets() {
+    return targets;
   }
 
-  @Bean
-  public DeliveryTarget followupDelivery(RecordStore store) {
-    return target(RecordFlows.FOLLOWUP, store);
-  }
-
-  @Bean
-  public DeliveryTarget contractDelivery(RecordStore store) {
-    return target(RecordFlows.CONTRACT, store);
-  }
-
-  @Bean
-  public DeliveryTarget agreementDelivery(RecordStore store) {
-    return target(RecordFlows.AGREEMENT, store);
-  }
-
-  static DeliveryTarget target(RecordFlow flow, RecordStore store) {
+  private static DeliveryTarget target(RecordFlow flow, RecordStore store) {
     return new DeliveryTarget() {
       @Override
       public String flow() {

@@ -7,8 +7,7 @@ import org.yiyang.profiles.Canonical;
 
 /**
  * The health-record flows the gateway exposes. Adding a flow: its mapping pair under {@code
- * mappings/}, a constant here (listed in {@link #all()}) and its delivery target in {@link
- * RecordDeliveryTargets}.
+ * mappings/}, and a constant here, listed in {@link #all()}.
  */
 @Component
 public class RecordFlows {
