@@ -103,12 +103,7 @@ class FhirServerFailureIT {
 
   @Test
   void aRecordTheServerRefusesIsDeadAndItsOutcomeIsVisible(CapturedOutput output) throws Exception {
-    fhirServer.stubFor(
-        get(urlPathEqualTo("/fhir/Patient"))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    stubNoPatientYet();
     fhirServer.stubFor(
         com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/fhir"))
             .willReturn(
@@ -140,14 +135,19 @@ class FhirServerFailureIT {
     fhirServer.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
   }
 
-  @Test
-  void aProfileValidRecordIsSentAsOneTransaction() throws Exception {
+  /** The identity check's search finds no Patient holding the citizen ID number. */
+  private static void stubNoPatientYet() {
     fhirServer.stubFor(
         get(urlPathEqualTo("/fhir/Patient"))
             .willReturn(
                 aResponse()
                     .withHeader("Content-Type", "application/fhir+json")
                     .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+  }
+
+  @Test
+  void aProfileValidRecordIsSentAsOneTransaction() throws Exception {
+    stubNoPatientYet();
     fhirServer.stubFor(
         com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/fhir"))
             .willReturn(
