@@ -43,6 +43,9 @@ public final class Canonical {
   public static final String DIAGNOSTIC_REPORT_PROFILE = SD + "yy-diagnostic-report";
   public static final String DOCUMENT_REFERENCE_PROFILE = SD + "yy-document-reference";
 
+  /** A resident's stay in an eldercare facility, from admission to discharge, transfer or death. */
+  public static final String EPISODE_OF_CARE_PROFILE = SD + "yy-episode-of-care";
+
   // Extensions
   public static final String EXT_GB_SEX = SD + "yy-ext-gb-sex";
   public static final String EXT_ETHNICITY = SD + "yy-ext-ethnicity";
@@ -67,6 +70,14 @@ public final class Canonical {
 
   /** One service of a family-doctor contract (CareTeam). */
   public static final String EXT_CONTRACT_SERVICE = SD + "yy-ext-contract-service";
+
+  /** How a stay ended (EpisodeOfCare): reason and, for a transfer, the receiving organisation. */
+  public static final String EXT_STAY_ENDING = SD + "yy-ext-stay-ending";
+
+  /** Sub-extension URLs of {@link #EXT_STAY_ENDING}. */
+  public static final String EXT_STAY_ENDING_REASON = "reason";
+
+  public static final String EXT_STAY_ENDING_DESTINATION = "destination";
 
   // Identifier systems (NamingSystems in the package)
   public static final String SID = BASE + "/sid/";
@@ -99,6 +110,9 @@ public final class Canonical {
 
   public static final String AGREEMENT_NO_SYSTEM_PREFIX = SID + "agreement-no/";
 
+  /** A facility's stay numbers (入住编号): one per stay of a resident, an EpisodeOfCare. */
+  public static final String STAY_NO_SYSTEM_PREFIX = SID + "stay-no/";
+
   /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
   public static String assessmentNoSystem(String facilityUscc) {
     return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
@@ -122,6 +136,11 @@ public final class Canonical {
   /** The system of one eldercare facility's cooperation agreement numbers. */
   public static String agreementNoSystem(String facilityUscc) {
     return AGREEMENT_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one eldercare facility's stay numbers. */
+  public static String stayNoSystem(String facilityUscc) {
+    return STAY_NO_SYSTEM_PREFIX + facilityUscc;
   }
 
   // Code systems
@@ -149,6 +168,7 @@ public final class Canonical {
   public static final String CS_REPORT_TYPE = CS + "report-type";
   public static final String CS_FILING_AUTHORITY = CS + "filing-authority";
   public static final String CS_CARE_TEAM_ROLE = CS + "care-team-role";
+  public static final String CS_STAY_END_REASON = CS + "stay-end-reason";
 
   /**
    * ICD-10 as used in China, under HL7's convention for national variants; the package holds a
@@ -187,6 +207,7 @@ public final class Canonical {
   public static final String VS_REPORT_TYPE = VS + "report-type";
   public static final String VS_FILING_AUTHORITY = VS + "filing-authority";
   public static final String VS_CARE_TEAM_ROLE = VS + "care-team-role";
+  public static final String VS_STAY_END_REASON = VS + "stay-end-reason";
 
   /** Services a family-doctor contract may cover (a subset of agreement-service). */
   public static final String VS_FAMILY_DOCTOR_SERVICE = VS + "family-doctor-service";
