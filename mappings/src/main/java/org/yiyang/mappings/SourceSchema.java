@@ -52,6 +52,8 @@ import org.yiyang.profiles.rules.Uscc;
  *   <li>{@code "x-citizen-id-consistency": {"id": .., "birthDate": .., "sex": ..}} on an object:
  *       the birth date and sex encoded in the citizen ID agree with the named sibling fields
  *       (GW-1005); skipped when the ID number itself is invalid, which the format already reports;
+ *   <li>{@code "x-date-order": {"from": .., "to": ..}} on an object: the {@code to} date is not
+ *       before the {@code from} date (GW-1015);
  *   <li>{@code "x-score-level": {"score": .., "sumOf": [..], "level": .., "bands": [{"min", "max",
  *       "level"}..], "raiseOneWhen": [{"field", "equals" | "atLeast"}..]}} on an object: the score
  *       is the sum of its parts and the level is the one of the score's band, one step further
@@ -68,6 +70,7 @@ final class SourceSchema {
   static final String NOT_FUTURE_KEYWORD = "x-not-future";
   static final String CONSISTENCY_KEYWORD = "x-citizen-id-consistency";
   static final String SCORE_LEVEL_KEYWORD = "x-score-level";
+  static final String DATE_ORDER_KEYWORD = "x-date-order";
 
   /** Dates are judged in the facilities' time zone, not the server's. */
   static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -118,6 +121,7 @@ final class SourceSchema {
             .keyword(new NotFutureKeyword())
             .keyword(new ConsistencyKeyword())
             .keyword(new ScoreLevelKeyword())
+            .keyword(new DateOrderKeyword())
             // A misspelt keyword ("requird") would silently check nothing: refuse it.
             .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
             .build();
@@ -233,7 +237,7 @@ final class SourceSchema {
             ErrorCode.INVALID_VALUE, at, label(at) + "must not be in the future");
       case CONSISTENCY_KEYWORD:
         return new SourceIssue(ErrorCode.CITIZEN_ID_CONTRADICTS, at, message.getMessage());
-      case SCORE_LEVEL_KEYWORD:
+      case SCORE_LEVEL_KEYWORD, DATE_ORDER_KEYWORD:
         return new SourceIssue(ErrorCode.BUSINESS_RULE, at, message.getMessage());
       default:
         return new SourceIssue(
@@ -600,6 +604,45 @@ final class SourceSchema {
             SCORE_LEVEL_KEYWORD + " names " + field + ", which is not in properties");
       }
       return field;
+    }
+  }
+
+  /**
+   * {@code "x-date-order": {"from": "start", "to": "end"}} on an object: the date in {@code to} is
+   * not before the date in {@code from} (a period's end, a death after the admission). Reported on
+   * {@code to}; skipped while either is missing or not a date, which other rules report.
+   */
+  private static final class DateOrderKeyword extends GatewayKeyword {
+    DateOrderKeyword() {
+      super(DATE_ORDER_KEYWORD);
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      JsonNode properties = parentSchema.getSchemaNode().path("properties");
+      String from = schemaNode.path("from").asText(null);
+      String to = schemaNode.path("to").asText(null);
+      for (String field : new String[] {from, to}) {
+        if (field == null || !properties.has(field)) {
+          throw new JsonSchemaException(
+              DATE_ORDER_KEYWORD + " needs from and to naming fields in properties, got " + field);
+        }
+      }
+      return (node, at) -> {
+        Optional<LocalDate> first = parseDate(node.path(from));
+        Optional<LocalDate> last = parseDate(node.path(to));
+        if (first.isEmpty() || last.isEmpty() || !last.get().isBefore(first.get())) {
+          return Optional.empty();
+        }
+        JsonNodePath where = at.append(to);
+        return Optional.of(
+            issue(
+                DATE_ORDER_KEYWORD,
+                where,
+                schemaNode,
+                path(where) + ": must not be before " + path(at.append(from))));
+      };
     }
   }
 

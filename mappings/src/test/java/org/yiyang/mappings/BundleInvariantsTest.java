@@ -13,7 +13,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Invariants over the output of every to-fhir golden case: fullUrls and resource ids are unique,
- * every reference inside the Bundle resolves to a fullUrl in it, and each PUT targets its own id.
+ * every reference inside the Bundle resolves to a fullUrl in it, each PUT targets its own id, and a
+ * PATCH only ever targets the resident's Patient.
  */
 class BundleInvariantsTest {
 
@@ -29,7 +30,16 @@ class BundleInvariantsTest {
     assertThat(bundle.path("type").asText()).isEqualTo("transaction");
     Set<String> fullUrls = new HashSet<>();
     Set<String> ids = new HashSet<>();
+    List<String> patched = new ArrayList<>();
     for (JsonNode entry : bundle.path("entry")) {
+      if (entry.path("request").path("method").asText().equals("PATCH")) {
+        // A FHIRPath Patch of the resident (stay events): a Parameters body, no fullUrl, and only
+        // ever the resident's own Patient (checked below with the other Patient references).
+        assertThat(entry.has("fullUrl")).as("a PATCH entry has no fullUrl").isFalse();
+        assertThat(entry.path("resource").path("resourceType").asText()).isEqualTo("Parameters");
+        patched.add(entry.path("request").path("url").asText());
+        continue;
+      }
       String fullUrl = entry.path("fullUrl").asText();
       assertThat(fullUrl).as("fullUrl").startsWith("urn:uuid:");
       assertThat(fullUrls.add(fullUrl)).as("unique fullUrl " + fullUrl).isTrue();
@@ -87,6 +97,9 @@ class BundleInvariantsTest {
         .allMatch(fullUrls::contains);
     assertThat(references.stream().filter(r -> r.startsWith("Patient/")).toList())
         .as("the only Patient reference is the resident's deterministic id")
+        .allMatch(r -> r.equals(resident));
+    assertThat(patched)
+        .as("the only resource patched is the resident's Patient")
         .allMatch(r -> r.equals(resident));
   }
 

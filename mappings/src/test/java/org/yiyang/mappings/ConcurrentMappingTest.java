@@ -59,7 +59,8 @@ class ConcurrentMappingTest {
     "checkup-to-report, checkupNo",
     "followup-to-careplan, followUpNo",
     "contract-to-careteam, contractNo",
-    "agreement-to-affiliation, agreementNo"
+    "agreement-to-affiliation, agreementNo",
+    "stay-event-to-episode, stayNo"
   })
   void sharedRecordMappingsAreThreadSafe(String id, String keyField) throws Exception {
     Mapping mapping = Cases.catalog().get(id);

@@ -42,7 +42,9 @@ class RoundTripTest {
           "contract-to-careteam",
           List.of("team.institutionName"),
           "agreement-to-affiliation",
-          List.of("medicalInstitution.type"));
+          List.of("medicalInstitution.type"),
+          "stay-event-to-episode",
+          List.of("transferTo.organizationName"));
 
   @TestFactory
   Stream<DynamicTest> roundTrips() {
