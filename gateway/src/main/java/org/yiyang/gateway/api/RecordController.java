@@ -17,7 +17,9 @@ import org.yiyang.profiles.ErrorCode;
 
 /**
  * Health records (v1): {@code /api/v1/assessments}, {@code /api/v1/checkups}, {@code
- * /api/v1/chronic-disease-followups} — one collection per {@link RecordFlow}.
+ * /api/v1/chronic-disease-followups}, {@code /api/v1/family-doctor-contracts}, {@code
+ * /api/v1/cooperation-agreements}, {@code /api/v1/stay-events} — one collection per {@link
+ * RecordFlow}.
  */
 @RestController
 public class RecordController {

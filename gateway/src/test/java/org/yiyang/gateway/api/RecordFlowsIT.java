@@ -62,7 +62,8 @@ class RecordFlowsIT {
           "checkups", List.of("/institutionName"),
           "chronic-disease-followups", List.of("/institutionName"),
           "family-doctor-contracts", List.of("/team/institutionName"),
-          "cooperation-agreements", List.of("/medicalInstitution/type"));
+          "cooperation-agreements", List.of("/medicalInstitution/type"),
+          "stay-events", List.of("/transferTo/organizationName"));
 
   @LocalServerPort int port;
 
@@ -79,7 +80,8 @@ class RecordFlowsIT {
     "checkups, checkup-to-report, checkupNo",
     "chronic-disease-followups, followup-to-careplan, followUpNo",
     "family-doctor-contracts, contract-to-careteam, contractNo",
-    "cooperation-agreements, agreement-to-affiliation, agreementNo"
+    "cooperation-agreements, agreement-to-affiliation, agreementNo",
+    "stay-events, stay-event-to-episode, stayNo"
   })
   void aRecordPostsOnceUpdatesOnResendAndReadsBackInFacilityForm(
       String collection, String mapping, String recordNoField) throws Exception {
@@ -139,6 +141,109 @@ class RecordFlowsIT {
   }
 
   @Test
+  void aStayFromAdmissionToDeathUpdatesTheStayAndPatchesThePatientKeepingItsOtherFields()
+      throws Exception {
+    ObjectNode resident = sample("resident-to-patient");
+    resident.put("residentNo", "R-STAY-1");
+    resident.put("idCardNo", "330302194305120040");
+    HttpResponse<String> registered = post("/api/v1/residents", resident.toString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String patientUrl = JSON.readTree(registered.body()).path("patient").asText();
+    JsonNode before = fhir(patientUrl);
+    assertThat(before.path("active").asBoolean()).isTrue();
+
+    ObjectNode admission = JSON.createObjectNode();
+    admission.put("facilityCode", "52330300MJ8712345N").put("residentNo", "R-STAY-1");
+    admission.put("stayNo", "S-STAY-1").put("eventType", "admission");
+    admission.put("admissionDate", "2024-03-01");
+    HttpResponse<String> admitted = post("/api/v1/stay-events", admission.toString());
+    assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(201);
+    HttpResponse<String> stay = get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1");
+    assertThat(JSON.readTree(stay.body())).isEqualTo(admission);
+    assertThat(fhir(patientUrl).path("active").asBoolean()).isTrue();
+
+    ObjectNode death = admission.deepCopy();
+    death.put("eventType", "death").put("eventDate", "2025-02-14");
+    HttpResponse<String> died = post("/api/v1/stay-events", death.toString());
+    assertThat(died.statusCode()).as(died.body()).isEqualTo(200);
+    assertThat(JSON.readTree(get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1").body()))
+        .isEqualTo(death);
+
+    // One stay, finished; the Patient is dead and inactive and otherwise what the resident flow
+    // wrote (the patch touched nothing else).
+    JsonNode stays =
+        fhir(
+            "EpisodeOfCare?identifier=https://fhir.yiyang.org/sid/stay-no/52330300MJ8712345N%7CS-STAY-1");
+    assertThat(stays.path("entry")).hasSize(1);
+    JsonNode episode = stays.path("entry").get(0).path("resource");
+    assertThat(episode.path("status").asText()).isEqualTo("finished");
+    assertThat(episode.path("period").path("end").asText()).isEqualTo("2025-02-14");
+    ObjectNode after = (ObjectNode) fhir(patientUrl);
+    assertThat(after.path("deceasedDateTime").asText()).isEqualTo("2025-02-14");
+    assertThat(after.path("active").asBoolean()).isFalse();
+    ObjectNode rest = after.deepCopy();
+    rest.remove(List.of("deceasedDateTime", "active", "meta"));
+    ObjectNode restBefore = ((ObjectNode) before).deepCopy();
+    restBefore.remove(List.of("active", "meta"));
+    assertThat(rest).isEqualTo(restBefore);
+    // The resident still reads back in facility form.
+    assertThat(get("/api/v1/residents/52330300MJ8712345N/R-STAY-1").statusCode()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "death, 2023-11-19, GW-1015, eventDate",
+    "discharge, 2999-01-01, GW-1003, eventDate",
+    "transfer, 2025-06-30, GW-1002, transferTo",
+    "discharge, , GW-1002, eventDate",
+    "admission, 2025-06-30, GW-1003, eventDate"
+  })
+  void aStayEventThatContradictsItselfIsRejectedNamingTheField(
+      String eventType, String eventDate, String code, String field) throws Exception {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("facilityCode", "52330300MJ8712345N").put("residentNo", "R0001");
+    event.put("stayNo", "S-BAD").put("eventType", eventType).put("admissionDate", "2023-11-20");
+    if (eventDate != null) {
+      event.put("eventDate", eventDate);
+    }
+    HttpResponse<String> response = post("/api/v1/stay-events", event.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertOutcome(response, code, field);
+    assertThat(get("/api/v1/stay-events/52330300MJ8712345N/S-BAD").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aTransferredResidentCanBeRegisteredAgainButADeadOneCannot() throws Exception {
+    ObjectNode resident = sample("resident-to-patient");
+    resident.put("residentNo", "R-STAY-2").put("idCardNo", "330302194305120083");
+    assertThat(post("/api/v1/residents", resident.toString()).statusCode()).isEqualTo(201);
+    ObjectNode transfer = sample("stay-event-to-episode");
+    transfer.put("residentNo", "R-STAY-2").put("stayNo", "S-STAY-2");
+    HttpResponse<String> moved = post("/api/v1/stay-events", transfer.toString());
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(201);
+
+    // The same person under another resident number (as the receiving facility would register
+    // them): allowed once the first record is inactive.
+    resident.put("residentNo", "R-STAY-2B");
+    HttpResponse<String> again = post("/api/v1/residents", resident.toString());
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    // ... but while that record is active, a third one is still a conflict.
+    resident.put("residentNo", "R-STAY-2C");
+    HttpResponse<String> third = post("/api/v1/residents", resident.toString());
+    assertThat(third.statusCode()).as(third.body()).isEqualTo(409);
+    assertOutcome(third, "GW-1013", "idCardNo");
+  }
+
+  @Test
+  void aStayEventOfAnUnregisteredResidentIs404() throws Exception {
+    ObjectNode event = sample("stay-event-to-episode");
+    event.put("residentNo", "NOT-REGISTERED").put("stayNo", "S-ORPHAN");
+    HttpResponse<String> response = post("/api/v1/stay-events", event.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    assertOutcome(response, "GW-1011", "residentNo");
+  }
+
+  @Test
   void anUnknownCollectionIs404() throws Exception {
     HttpResponse<String> response = post("/api/v1/horoscopes", "{}");
     assertThat(response.statusCode()).isEqualTo(404);
@@ -173,6 +278,13 @@ class RecordFlowsIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A resource or search straight from the embedded FHIR server. */
+  private JsonNode fhir(String path) throws Exception {
+    HttpResponse<String> response = get("/fhir/" + path);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -81,8 +81,25 @@ public class RecordFlows {
           List.of(),
           false);
 
+  /**
+   * Stay events (入住 / 出院 / 转院转机构 / 死亡): the stay as an EpisodeOfCare, and a FHIRPath Patch of the
+   * resident's Patient in the same transaction (ADR 0021).
+   */
+  public static final RecordFlow STAY =
+      new RecordFlow(
+          "stay",
+          "stay-events",
+          "stay-event-to-episode",
+          "episode-to-stay-event",
+          "stayNo",
+          Canonical.STAY_NO_SYSTEM_PREFIX,
+          "EpisodeOfCare",
+          List.of(),
+          List.of(),
+          true);
+
   private final List<RecordFlow> flows =
-      List.of(ASSESSMENT, CHECKUP, FOLLOWUP, CONTRACT, AGREEMENT);
+      List.of(ASSESSMENT, CHECKUP, FOLLOWUP, CONTRACT, AGREEMENT, STAY);
 
   public List<RecordFlow> all() {
     return flows;

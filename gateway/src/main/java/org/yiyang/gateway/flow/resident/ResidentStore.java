@@ -111,18 +111,23 @@ public class ResidentStore implements DeliveryTarget {
     }
     Bundle found =
         fhir.identifierSearch("Patient", Canonical.SID_CITIZEN_ID, citizenId.get().getValue())
-            .elementsSubset("id")
             .execute();
+    // A resident discharged or transferred from another facility (inactive, alive) may be
+    // registered here under this facility's own resident number (ADR 0021).
     boolean other =
         found.getEntry().stream()
-            .map(e -> e.getResource().getIdElement().getIdPart())
-            .anyMatch(id -> !id.equals(patientId));
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Patient.class::isInstance)
+            .map(Patient.class::cast)
+            .filter(p -> !p.getIdElement().getIdPart().equals(patientId))
+            .anyMatch(p -> !p.hasActive() || p.getActive() || p.hasDeceased());
     if (other) {
       throw GatewayException.of(
           ErrorCode.CONFLICT,
           "idCardNo",
           "This citizen ID number is already registered for a resident with another facility code"
-              + " or resident number; one person has one resident record.");
+              + " or resident number who is still in care or deceased; one person has one active"
+              + " resident record.");
     }
   }
 
