@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.yiyang.gateway.flow.resident.ResidentIntake;
 import org.yiyang.gateway.flow.resident.ResidentRoutes;
 import org.yiyang.gateway.flow.resident.ResidentStore;
+import org.yiyang.gateway.flow.summary.SummaryRoutes;
 
 /** Facility-side resident API (v1). The routes do the work; this class only declares paths. */
 @RestController
@@ -45,6 +46,19 @@ public class ResidentController {
   }
 
   /** Reads a resident back from the FHIR server, in facility form. */
+  /** The resident's health record summary in facility form, read from the FHIR server. */
+  @GetMapping("/{facilityCode}/{residentNo}/summary")
+  public ResponseEntity<byte[]> summary(
+      @PathVariable String facilityCode,
+      @PathVariable String residentNo,
+      @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+    return flows.invoke(
+        SummaryRoutes.SUMMARY,
+        null,
+        Map.of(ResidentStore.FACILITY_CODE, facilityCode, ResidentStore.RESIDENT_NO, residentNo),
+        correlation);
+  }
+
   @GetMapping("/{facilityCode}/{residentNo}")
   public ResponseEntity<byte[]> get(
       @PathVariable String facilityCode,

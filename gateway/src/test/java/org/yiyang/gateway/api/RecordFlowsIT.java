@@ -244,6 +244,125 @@ class RecordFlowsIT {
   }
 
   @Test
+  void theSummaryReturnsTheLatestRecordsAsPostedInFacilityForm() throws Exception {
+    String resident = "R-SUM-1";
+    ObjectNode person = sample("resident-to-patient");
+    person.put("residentNo", resident).put("idCardNo", "330302194305120067");
+    assertThat(post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
+    // Older records before and after the latest: the summary must pick the latest by date, neither
+    // the first nor the last posted.
+    postDated("checkups", "checkup-to-report", resident, "checkupNo", "C-1", "2024-04-10");
+    ObjectNode newCheckup = posted("checkups", "checkup-to-report", resident, "checkupNo", "C-2");
+    postDated("checkups", "checkup-to-report", resident, "checkupNo", "C-0", "2023-04-10");
+    postDated(
+        "chronic-disease-followups",
+        "followup-to-careplan",
+        resident,
+        "followUpNo",
+        "F-1",
+        "2025-03-15");
+    ObjectNode followUp =
+        posted("chronic-disease-followups", "followup-to-careplan", resident, "followUpNo", "F-2");
+    postDated(
+        "chronic-disease-followups",
+        "followup-to-careplan",
+        resident,
+        "followUpNo",
+        "F-0",
+        "2024-12-15");
+    ObjectNode assessment =
+        posted("assessments", "assessment-to-observations", resident, "assessmentNo", "A-1");
+    ObjectNode contract =
+        posted("family-doctor-contracts", "contract-to-careteam", resident, "contractNo", "FD-1");
+    ObjectNode stay = JSON.createObjectNode();
+    stay.put("facilityCode", "52330300MJ8712345N").put("residentNo", resident);
+    stay.put("stayNo", "S-SUM-1").put("eventType", "admission").put("admissionDate", "2024-03-01");
+    assertThat(post("/api/v1/stay-events", stay.toString()).statusCode()).isEqualTo(201);
+
+    HttpResponse<String> response =
+        get("/api/v1/residents/52330300MJ8712345N/" + resident + "/summary");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode summary = JSON.readTree(response.body());
+    assertThat(summaryErrors(summary)).isEmpty();
+
+    person.remove("facilityName");
+    assertThat(summary.get("resident")).isEqualTo(person);
+    assertThat(summary.get("stay")).isEqualTo(stay);
+    newCheckup.remove("institutionName");
+    assertThat(summary.get("latestCheckup")).isEqualTo(newCheckup);
+    assertThat(summary.get("latestAssessment")).isEqualTo(assessment);
+    ((ObjectNode) contract.get("team")).remove("institutionName");
+    assertThat(summary.get("familyDoctorContract")).isEqualTo(contract);
+    followUp.remove("institutionName");
+    assertThat(summary.get("chronicDiseaseFollowups")).containsExactly(followUp);
+  }
+
+  @Test
+  void theSummaryOfAResidentWithoutRecordsHasTheResidentOnly() throws Exception {
+    ObjectNode person = sample("resident-to-patient");
+    person.put("residentNo", "R-SUM-2").put("idCardNo", "330302194305120104");
+    assertThat(post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
+    HttpResponse<String> response = get("/api/v1/residents/52330300MJ8712345N/R-SUM-2/summary");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode summary = JSON.readTree(response.body());
+    assertThat(summaryErrors(summary)).isEmpty();
+    assertThat(summary.get("resident").get("residentNo").asText()).isEqualTo("R-SUM-2");
+    assertThat(summary.has("latestCheckup") || summary.has("stay")).isFalse();
+    assertThat(summary.get("chronicDiseaseFollowups")).isEmpty();
+  }
+
+  @Test
+  void theSummaryOfAnUnknownResidentIs404() throws Exception {
+    HttpResponse<String> response = get("/api/v1/residents/52330300MJ8712345N/NOBODY/summary");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    assertOutcome(response, "GW-1011", "residentNo");
+  }
+
+  /** Posts a check-up or follow-up sample dated {@code date} (report two days later). */
+  private void postDated(
+      String collection,
+      String mapping,
+      String residentNo,
+      String recordNoField,
+      String recordNo,
+      String date)
+      throws Exception {
+    ObjectNode record = sample(mapping);
+    record.put("residentNo", residentNo).put(recordNoField, recordNo);
+    if (record.has("checkupDate")) {
+      record.put("checkupDate", date);
+      record.put("reportDate", java.time.LocalDate.parse(date).plusDays(2).toString());
+    } else {
+      record.put("followUpDate", date);
+    }
+    HttpResponse<String> response = post("/api/v1/" + collection, record.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  }
+
+  /** Posts a sample as a record of this resident under this number; answers what was posted. */
+  private ObjectNode posted(
+      String collection, String mapping, String residentNo, String recordNoField, String recordNo)
+      throws Exception {
+    ObjectNode record = sample(mapping);
+    record.put("residentNo", residentNo).put(recordNoField, recordNo);
+    HttpResponse<String> response = post("/api/v1/" + collection, record.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return record;
+  }
+
+  private static java.util.Set<com.networknt.schema.ValidationMessage> summaryErrors(
+      JsonNode summary) throws IOException {
+    try (InputStream in =
+        RecordFlowsIT.class.getResourceAsStream("/exchange/summary-v1.schema.json")) {
+      com.networknt.schema.JsonSchema schema =
+          com.networknt.schema.JsonSchemaFactory.getInstance(
+                  com.networknt.schema.SpecVersion.VersionFlag.V202012)
+              .getSchema(in);
+      return schema.validate(summary);
+    }
+  }
+
+  @Test
   void anUnknownCollectionIs404() throws Exception {
     HttpResponse<String> response = post("/api/v1/horoscopes", "{}");
     assertThat(response.statusCode()).isEqualTo(404);
