@@ -195,6 +195,12 @@ final class SourceSchema {
             ErrorCode.UNKNOWN_CODE, at, label(at) + "must be one of " + list(rule));
       case "const":
         return new SourceIssue(ErrorCode.INVALID_VALUE, at, label(at) + "must be " + rule);
+      case "false":
+        // A property schema of false (inside if/then): the other fields exclude this one.
+        return new SourceIssue(
+            ErrorCode.INVALID_VALUE,
+            at,
+            label(at) + "must be absent given the record's other fields (see the format)");
       case "format":
         {
           String format = formatName(message);
