@@ -71,6 +71,9 @@ public final class Canonical {
   /** One service of a family-doctor contract (CareTeam). */
   public static final String EXT_CONTRACT_SERVICE = SD + "yy-ext-contract-service";
 
+  /** A family-doctor contract ended before its term (CareTeam): reason and original end. */
+  public static final String EXT_CONTRACT_TERMINATION = SD + "yy-ext-contract-termination";
+
   /** How a stay ended (EpisodeOfCare): reason and, for a transfer, the receiving organisation. */
   public static final String EXT_STAY_ENDING = SD + "yy-ext-stay-ending";
 

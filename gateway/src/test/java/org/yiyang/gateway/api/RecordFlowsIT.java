@@ -274,6 +274,18 @@ class RecordFlowsIT {
         posted("assessments", "assessment-to-observations", resident, "assessmentNo", "A-1");
     ObjectNode contract =
         posted("family-doctor-contracts", "contract-to-careteam", resident, "contractNo", "FD-1");
+    // A later contract ended early: inactive on the platform, read back with its termination, and
+    // not the resident's family doctor in the summary.
+    ObjectNode ended = sample("contract-to-careteam");
+    ended.put("residentNo", resident).put("contractNo", "FD-2");
+    ((ObjectNode) ended.get("period")).put("start", "2025-02-01").put("end", "2026-01-31");
+    ended.putObject("termination").put("date", "2025-06-30").put("reason", "居民迁出本辖区");
+    HttpResponse<String> endedAnswer = post("/api/v1/family-doctor-contracts", ended.toString());
+    assertThat(endedAnswer.statusCode()).as(endedAnswer.body()).isEqualTo(201);
+    JsonNode endedBack =
+        JSON.readTree(get("/api/v1/family-doctor-contracts/52330300MJ8712345N/FD-2").body());
+    assertThat(endedBack.get("termination")).isEqualTo(ended.get("termination"));
+    assertThat(endedBack.get("period")).isEqualTo(ended.get("period"));
     ObjectNode stay = JSON.createObjectNode();
     stay.put("facilityCode", "52330300MJ8712345N").put("residentNo", resident);
     stay.put("stayNo", "S-SUM-1").put("eventType", "admission").put("admissionDate", "2024-03-01");
