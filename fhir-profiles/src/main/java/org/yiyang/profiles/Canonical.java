@@ -99,6 +99,9 @@ public final class Canonical {
 
   public static final String AGREEMENT_NO_SYSTEM_PREFIX = SID + "agreement-no/";
 
+  /** Up-referrals (上转) a facility sends; the facility's own referral numbers. */
+  public static final String REFERRAL_NO_SYSTEM_PREFIX = SID + "referral-no/";
+
   /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
   public static String assessmentNoSystem(String facilityUscc) {
     return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
@@ -122,6 +125,11 @@ public final class Canonical {
   /** The system of one eldercare facility's cooperation agreement numbers. */
   public static String agreementNoSystem(String facilityUscc) {
     return AGREEMENT_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one eldercare facility's referral numbers. */
+  public static String referralNoSystem(String facilityUscc) {
+    return REFERRAL_NO_SYSTEM_PREFIX + facilityUscc;
   }
 
   // Code systems
