@@ -48,7 +48,7 @@ public class ReferralStore {
   /**
    * One referral as its from-FHIR mapping takes it: the searchset of {@code
    * ServiceRequest?_id=<id>&_include=ServiceRequest:requester&_include=ServiceRequest:performer
-   * &_include=ServiceRequest:subject&_revinclude=Task:focus&_revinclude=Appointment:based-on}, to
+   * &_include=ServiceRequest:subject&_revinclude=Task:focus&_revinclude=Appointment:based-on&_revinclude=DocumentReference:related}, to
    * which every version of the Task is added (fullUrl {@code …/Task/<id>/_history/<n>}, search mode
    * {@code include}). Empty when there is no ServiceRequest of a referral category with this id.
    */
@@ -66,6 +66,7 @@ public class ReferralStore {
             .include(new Include("ServiceRequest:subject"))
             .revInclude(new Include("Task:focus"))
             .revInclude(new Include("Appointment:based-on"))
+            .revInclude(new Include("DocumentReference:related"))
             .returnBundle(Bundle.class)
             .cacheControl(NO_CACHE)
             .execute();
