@@ -48,9 +48,10 @@ public class ReferralStore {
   /**
    * One referral as its from-FHIR mapping takes it: the searchset of {@code
    * ServiceRequest?_id=<id>&_include=ServiceRequest:requester&_include=ServiceRequest:performer
-   * &_include=ServiceRequest:subject&_revinclude=Task:focus&_revinclude=Appointment:based-on&_revinclude=DocumentReference:related}, to
-   * which every version of the Task is added (fullUrl {@code …/Task/<id>/_history/<n>}, search mode
-   * {@code include}). Empty when there is no ServiceRequest of a referral category with this id.
+   * &_include=ServiceRequest:subject&_revinclude=Task:focus&_revinclude=Appointment:based-on&_revinclude=DocumentReference:related},
+   * to which every version of the Task is added (fullUrl {@code …/Task/<id>/_history/<n>}, search
+   * mode {@code include}). Empty when there is no ServiceRequest of a referral category with this
+   * id.
    */
   public Optional<Bundle> read(String referralId) {
     if (!isReferralId(referralId)) {
@@ -79,30 +80,68 @@ public class ReferralStore {
       return Optional.empty();
     }
     for (Task task : resources(found, Task.class)) {
-      Bundle history =
-          fhir.client()
-              .history()
-              .onInstance(task.getIdElement().toUnqualifiedVersionless())
-              .returnBundle(Bundle.class)
-              .cacheControl(NO_CACHE)
-              .execute();
-      for (Bundle.BundleEntryComponent version : history.getEntry()) {
-        if (version.getResource() instanceof Task old) {
-          found
-              .addEntry()
-              .setFullUrl(
-                  fhir.baseUrl()
-                      + "/Task/"
-                      + old.getIdElement().getIdPart()
-                      + HISTORY_SEGMENT
-                      + old.getMeta().getVersionId())
-              .setResource(old)
-              .getSearch()
-              .setMode(Bundle.SearchEntryMode.INCLUDE);
-        }
+      for (Task old : versions(task)) {
+        found
+            .addEntry()
+            .setFullUrl(
+                fhir.baseUrl()
+                    + "/Task/"
+                    + old.getIdElement().getIdPart()
+                    + HISTORY_SEGMENT
+                    + old.getIdElement().getVersionIdPart())
+            .setResource(old)
+            .getSearch()
+            .setMode(Bundle.SearchEntryMode.INCLUDE);
       }
     }
     return Optional.of(found);
+  }
+
+  /** The id of a facility's up-referral, by its referral number. */
+  public Optional<String> idByNumber(String facilityCode, String referralNo) {
+    Bundle found =
+        fhir.identifierSearch(
+                "ServiceRequest", Canonical.referralNoSystem(facilityCode), referralNo)
+            .elementsSubset("id")
+            .execute();
+    return found.getEntry().stream()
+        .map(e -> e.getResource().getIdElement().getIdPart())
+        .findFirst();
+  }
+
+  /**
+   * Every version of a Task, oldest first, each read by its version ({@code GET
+   * Task/<id>/_history/<n>}). The instance history ({@code GET Task/<id>/_history}) of the embedded
+   * HAPI JPA server answered with the newest version only when read through the generic client
+   * (seen in ReferralApiIT), so the versions are read one by one; a server whose version ids are
+   * not 1, 2, 3 … gets the current version only.
+   */
+  private List<Task> versions(Task current) {
+    String id = current.getIdElement().getIdPart();
+    String version = current.getMeta().getVersionId();
+    if (version == null || !version.matches("^[1-9][0-9]{0,3}$")) {
+      return List.of(current);
+    }
+    List<Task> out = new java.util.ArrayList<>();
+    int last = Integer.parseInt(version);
+    for (int v = 1; v < last; v++) {
+      try {
+        out.add(
+            fhir.client()
+                .read()
+                .resource(Task.class)
+                .withIdAndVersion(id, String.valueOf(v))
+                .cacheControl(NO_CACHE)
+                .execute());
+      } catch (ca.uhn.fhir.rest.server.exceptions.ResourceGoneException
+          | ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException expunged) {
+        // A version the server no longer keeps is left out of the history.
+      }
+    }
+    Task copy = current.copy();
+    copy.setId(current.getIdElement().toUnqualifiedVersionless().withVersion(version));
+    out.add(copy);
+    return out;
   }
 
   /** The current Task of a read referral (the one not added from its history). */
