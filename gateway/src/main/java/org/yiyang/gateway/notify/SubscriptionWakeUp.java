@@ -61,6 +61,14 @@ public class SubscriptionWakeUp {
       removeLeftover();
       return;
     }
+    if (!fhir.embedded()
+        && (properties.callbackBaseUrl() == null || properties.callbackBaseUrl().isBlank())) {
+      // An external server cannot call 127.0.0.1 back; without a public callback URL, poll only.
+      settled = true;
+      mode = "polling only: set gateway.notify.callback-base-url for an external FHIR server";
+      log.info("Referral change detection: {}", mode);
+      return;
+    }
     boolean watching = requested && now.isBefore(requestedAt.plus(ACTIVATION));
     if (!watching && now.isBefore(lastTry.plus(RETRY))) {
       return;
