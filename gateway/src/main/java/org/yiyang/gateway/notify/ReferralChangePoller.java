@@ -104,6 +104,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   /** Asks for a poll now (a Subscription notification); coalesces wake-ups already waiting. */
   public void wake() {
     wakeUp.woken();
+    log.debug("Woken by the FHIR server's Subscription");
     if (running && wakePending.compareAndSet(false, true)) {
       scheduler.execute(
           () -> {

@@ -22,13 +22,13 @@ import org.yiyang.profiles.ErrorCode;
 
 /**
  * Delivers a journaled notification to its facility's webhook: the envelope exactly as journaled,
- * signed at each attempt. A 2xx answer delivers it; 5xx, 408/409/425/429, timeouts and broken
+ * signed at each attempt. A 2xx answer delivers it; 5xx, 408/409/412/425/429, timeouts and broken
  * connections are retried by the delivery worker; any other answer dead-letters it.
  */
 @Component
 public class WebhookTarget implements DeliveryTarget {
 
-  private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 425, 429);
+  private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 412, 425, 429);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Webhooks webhooks;

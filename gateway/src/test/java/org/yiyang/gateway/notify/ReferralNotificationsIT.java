@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -158,8 +159,9 @@ class ReferralNotificationsIT {
   }
 
   @Test
-  void theAdminEndpointNeverShowsTheSecretAndRefusesBadInput() throws Exception {
-    try (ConfigurableApplicationContext gateway = start("1h", false)) {
+  void theAdminEndpointNeverShowsTheSecretAndAFacilityWithoutWebhookIsSentNothing()
+      throws Exception {
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
       HttpResponse<String> created = registerWebhook(gateway);
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       assertThat(created.body()).doesNotContain(SECRET);
@@ -184,7 +186,36 @@ class ReferralNotificationsIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(deleted.statusCode()).isEqualTo(204);
       assertThat(get(gateway, "/api/v1/admin/webhooks/" + FACILITY).statusCode()).isEqualTo(404);
+
+      // Without a webhook: once the poller has gone past the change, nothing was journaled or sent.
+      IGenericClient fhir = fhir(gateway);
+      String taskId = newReferral(fhir);
+      Instant changed =
+          fhir.read()
+              .resource(Task.class)
+              .withId(new IdType("Task", taskId))
+              .execute()
+              .getMeta()
+              .getLastUpdated()
+              .toInstant();
+      await().atMost(PATIENCE).until(() -> !cursor(gateway).isBefore(changed));
+      JsonNode journaled =
+          JSON.readTree(get(gateway, "/api/v1/messages?flow=" + Notifications.FLOW).body());
+      assertThat(journaled.path("total").asLong()).isZero();
+      assertThat(facility.getAllServeEvents()).isEmpty();
     }
+  }
+
+  private static Instant cursor(ConfigurableApplicationContext gateway) throws Exception {
+    JsonNode health = JSON.readTree(get(gateway, "/actuator/health").body());
+    String cursor =
+        health
+            .path("components")
+            .path("referralNotifications")
+            .path("details")
+            .path("cursor")
+            .asText();
+    return cursor.isEmpty() ? Instant.EPOCH : Instant.parse(cursor);
   }
 
   private static String wakeUp(ConfigurableApplicationContext gateway) throws Exception {

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -147,6 +148,21 @@ class ReferralScenarioIT {
     HttpResponse<String> read = send("GET", "/api/v1/referrals/" + down, null, FACILITY);
     assertThat(JSON.readTree(read.body()).path("status").asText()).isEqualTo("completed");
     assertThat(output.getAll()).doesNotContain(SECRET);
+    report(served());
+  }
+
+  /** Prints how long each change took from the FHIR server to the webhook (not asserted). */
+  private static void report(List<ServeEvent> served) throws IOException {
+    List<Long> millis = new ArrayList<>();
+    for (ServeEvent e : served) {
+      Instant occurred =
+          Instant.parse(JSON.readTree(e.getRequest().getBody()).path("occurredAt").asText());
+      millis.add(e.getRequest().getLoggedDate().getTime() - occurred.toEpochMilli());
+    }
+    List<Long> sorted = millis.stream().sorted().toList();
+    System.out.printf(
+        "ReferralScenarioIT: %d notifications, change to webhook ms: min %d, median %d, max %d%n",
+        sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
   }
 
   /** Waits until the referral's notifications so far are exactly these states, in this order. */
@@ -166,10 +182,8 @@ class ReferralScenarioIT {
 
   /** The webhook calls received, oldest first, each checked for its signature and event id. */
   private static List<JsonNode> events() throws IOException {
-    List<ServeEvent> served = new ArrayList<>(facility.getAllServeEvents());
-    served.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
     List<JsonNode> events = new ArrayList<>();
-    for (ServeEvent e : served) {
+    for (ServeEvent e : served()) {
       byte[] body = e.getRequest().getBody();
       assertThat(
               WebhookSignature.verify(
@@ -182,6 +196,12 @@ class ReferralScenarioIT {
       events.add(event);
     }
     return events;
+  }
+
+  private static List<ServeEvent> served() {
+    List<ServeEvent> served = new ArrayList<>(facility.getAllServeEvents());
+    served.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+    return served;
   }
 
   private static String upReferral() {
