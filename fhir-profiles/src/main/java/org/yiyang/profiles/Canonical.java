@@ -116,6 +116,9 @@ public final class Canonical {
   /** A facility's stay numbers (入住编号): one per stay of a resident, an EpisodeOfCare. */
   public static final String STAY_NO_SYSTEM_PREFIX = SID + "stay-no/";
 
+  /** Up-referrals (上转) a facility sends; the facility's own referral numbers. */
+  public static final String REFERRAL_NO_SYSTEM_PREFIX = SID + "referral-no/";
+
   /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
   public static String assessmentNoSystem(String facilityUscc) {
     return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
@@ -144,6 +147,11 @@ public final class Canonical {
   /** The system of one eldercare facility's stay numbers. */
   public static String stayNoSystem(String facilityUscc) {
     return STAY_NO_SYSTEM_PREFIX + facilityUscc;
+  }
+
+  /** The system of one eldercare facility's referral numbers. */
+  public static String referralNoSystem(String facilityUscc) {
+    return REFERRAL_NO_SYSTEM_PREFIX + facilityUscc;
   }
 
   // Code systems

@@ -44,6 +44,28 @@ public enum ErrorCode {
       400,
       IssueType.BUSINESSRULE,
       "A value contradicts another value of the record (e.g. a level that does not match its score)."),
+  ILLEGAL_TRANSITION(
+      "GW-1020",
+      409,
+      IssueType.CONFLICT,
+      "The state change is not allowed from the referral's current status."),
+  NOT_PARTY(
+      "GW-1021", 403, IssueType.FORBIDDEN, "The referral does not concern the acting facility."),
+  CONCURRENT_CHANGE(
+      "GW-1022",
+      409,
+      IssueType.CONFLICT,
+      "The referral was changed by someone else meanwhile; read it again and retry."),
+  ACTING_FACILITY(
+      "GW-1023",
+      400,
+      IssueType.REQUIRED,
+      "The acting facility is not identified (X-Facility-Code header)."),
+  OTHER_PARTYS_ACTION(
+      "GW-1024",
+      403,
+      IssueType.FORBIDDEN,
+      "The action is the other party's to take on this referral."),
   UNMAPPED_CODE(
       "GW-2001",
       422,

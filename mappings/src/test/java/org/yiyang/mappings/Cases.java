@@ -141,10 +141,10 @@ final class Cases {
 
   /**
    * What a FHIR server returns to one search for the resources a transaction wrote: a searchset
-   * Bundle of the PUT resources (conditional creates of shared resources are not part of a record,
-   * but references to them become server ids), each parsed and re-encoded by HAPI, with a version
-   * and a timestamp, and with references to other entries' {@code urn:uuid} fullUrls rewritten to
-   * {@code Type/id} as a server does.
+   * Bundle of the record's resources ({@link #isRecordResource}: conditional creates of shared
+   * resources are not part of a record, but references to them become server ids), each parsed and
+   * re-encoded by HAPI, with a version and a timestamp, and with references to other entries'
+   * {@code urn:uuid} fullUrls rewritten to {@code Type/id} as a server does.
    */
   static ObjectNode searchset(JsonNode transaction) {
     java.util.Map<String, String> localIds = new java.util.HashMap<>();
@@ -160,12 +160,14 @@ final class Cases {
     searchset.put("resourceType", "Bundle").put("type", "searchset");
     com.fasterxml.jackson.databind.node.ArrayNode entries = searchset.putArray("entry");
     for (JsonNode entry : transaction.path("entry")) {
-      if (!entry.path("request").path("method").asText().equals("PUT")) {
+      if (!isRecordResource(entry)) {
         continue;
       }
       JsonNode resource = entry.get("resource").deepCopy();
       rewriteReferences(resource, localIds);
       org.hl7.fhir.r4.model.Resource stored = (org.hl7.fhir.r4.model.Resource) parse(resource);
+      String local = localIds.get(entry.path("fullUrl").asText());
+      stored.setId(local.substring(local.indexOf('/') + 1));
       stored.getMeta().setVersionId("1").setLastUpdated(new java.util.Date());
       String type = stored.fhirType();
       ObjectNode out = entries.addObject();
@@ -180,6 +182,25 @@ final class Cases {
     }
     searchset.put("total", entries.size());
     return searchset;
+  }
+
+  /**
+   * PUTs, and conditional creates on the record's own number (a referral's Task and Appointment,
+   * created once because they carry its state); not the conditional creates of shared resources on
+   * their USCC (an Organization).
+   */
+  private static boolean isRecordResource(JsonNode entry) {
+    JsonNode request = entry.path("request");
+    return switch (request.path("method").asText()) {
+      case "PUT" -> true;
+      case "POST" ->
+          request.has("ifNoneExist")
+              && !request
+                  .path("ifNoneExist")
+                  .asText()
+                  .startsWith("identifier=" + org.yiyang.profiles.Canonical.SID_USCC + "|");
+      default -> false;
+    };
   }
 
   private static void rewriteReferences(JsonNode node, java.util.Map<String, String> localIds) {

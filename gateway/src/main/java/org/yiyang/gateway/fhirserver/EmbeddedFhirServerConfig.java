@@ -19,6 +19,9 @@ import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.narrative.INarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -61,6 +64,9 @@ import org.yiyang.gateway.config.GatewayProperties;
   HapiJpaConfig.class,
   ThreadPoolFactoryConfig.class,
   SubscriptionChannelConfig.class,
+  // Subscriptions (rest-hook): the gateway's own wake-up on changed referral Tasks (ADR 0041).
+  SubscriptionSubmitterConfig.class,
+  SubscriptionProcessorConfig.class,
   JpaBatch2Config.class,
   Batch2JobsConfig.class
 })
@@ -86,7 +92,22 @@ public class EmbeddedFhirServerConfig {
 
   @Bean
   public SubscriptionSettings subscriptionSettings() {
-    return new SubscriptionSettings();
+    SubscriptionSettings settings = new SubscriptionSettings();
+    // Rest-hook only: a Subscription wakes the gateway's change poller (docs/adr/0041).
+    settings.addSupportedSubscriptionType(
+        org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+    return settings;
+  }
+
+  /**
+   * HAPI's subscription processor wants an e-mail sender; e-mail subscriptions are not enabled
+   * (only rest-hook is supported), so it is never called.
+   */
+  @Bean
+  public IEmailSender emailSender() {
+    return details -> {
+      throw new UnsupportedOperationException("E-mail subscriptions are not enabled");
+    };
   }
 
   @Bean(destroyMethod = "close")

@@ -98,8 +98,26 @@ public class RecordFlows {
           List.of(),
           true);
 
+  /**
+   * Up-referral (上转, issue 6): ServiceRequest + Task, per resident. Taken in and delivered like
+   * every record; read back, acted on and answered by {@code flow/referral/} (the API's {@code
+   * ReferralController}), since a referral has a state the record searches do not return.
+   */
+  public static final RecordFlow REFERRAL =
+      new RecordFlow(
+          "referral",
+          "referrals",
+          "referral-to-servicerequest",
+          "servicerequest-to-referral",
+          "referralNo",
+          Canonical.REFERRAL_NO_SYSTEM_PREFIX,
+          "ServiceRequest",
+          List.of(),
+          List.of(),
+          true);
+
   private final List<RecordFlow> flows =
-      List.of(ASSESSMENT, CHECKUP, FOLLOWUP, CONTRACT, AGREEMENT, STAY);
+      List.of(ASSESSMENT, CHECKUP, FOLLOWUP, CONTRACT, AGREEMENT, STAY, REFERRAL);
 
   public List<RecordFlow> all() {
     return flows;

@@ -1,0 +1,51 @@
+package org.yiyang.gateway.notify;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of change detection and facility webhooks ({@code gateway.notify.*}).
+ *
+ * @param enabled whether the gateway watches referral Tasks on the FHIR server at all
+ * @param pollInterval how often referral Tasks changed on the FHIR server are looked for
+ * @param overlap how far before the stored cursor each poll reads again, for writes committed late
+ *     with an earlier {@code lastUpdated}; already seen versions are skipped
+ * @param pageSize Tasks per page of a poll
+ * @param subscription whether to ask the FHIR server for a rest-hook Subscription as a wake-up
+ * @param callbackBaseUrl how the FHIR server reaches the gateway; empty: the gateway's own port on
+ *     127.0.0.1 (right for the embedded server)
+ * @param webhookTimeout connect and read timeout of a webhook call
+ * @param webhooks webhooks from configuration, one per facility; the admin endpoint adds more
+ */
+@Validated
+@ConfigurationProperties(prefix = "gateway.notify")
+public record NotifyProperties(
+    @DefaultValue("true") boolean enabled,
+    @NotNull @DefaultValue("5s") Duration pollInterval,
+    @NotNull @DefaultValue("10s") Duration overlap,
+    @Min(1) @DefaultValue("100") int pageSize,
+    @DefaultValue("true") boolean subscription,
+    @DefaultValue("") String callbackBaseUrl,
+    @NotNull @DefaultValue("10s") Duration webhookTimeout,
+    @Valid @NotNull @DefaultValue List<ConfiguredWebhook> webhooks) {
+
+  /**
+   * A webhook given in configuration, e.g. {@code GATEWAY_NOTIFY_WEBHOOKS_0_FACILITYCODE}, {@code
+   * ..._URL}, {@code ..._SECRET}.
+   */
+  public record ConfiguredWebhook(
+      @NotBlank String facilityCode, @NotBlank String url, @NotBlank String secret) {
+
+    @Override
+    public String toString() {
+      return "ConfiguredWebhook[facilityCode=" + facilityCode + ", url=" + url + "]";
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.yiyang.gateway.notify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.profiles.Canonical;
+
+/**
+ * Describes a referral Task by its parties, for a referral the facility mapping cannot read: every
+ * Organization among the Task's requester and owner with a USCC identifier is a facility it
+ * concerns (only those with a webhook get anything); the envelope's {@code referral} is null.
+ */
+class TaskPartiesDescriber implements ReferralDescriber {
+
+  private final FhirServer fhir;
+
+  TaskPartiesDescriber(FhirServer fhir) {
+    this.fhir = fhir;
+  }
+
+  @Override
+  public Optional<Described> describe(Task task) {
+    Optional<String> referralId = referralId(task);
+    if (referralId.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> facilities = new ArrayList<>();
+    for (Reference party : List.of(task.getRequester(), task.getOwner())) {
+      uscc(party).filter(code -> !facilities.contains(code)).ifPresent(facilities::add);
+    }
+    return Optional.of(new Described(referralId.get(), facilities, null));
+  }
+
+  /** The referral's id: the local ServiceRequest in the Task's focus. */
+  static Optional<String> referralId(Task task) {
+    if (!task.hasFocus() || !task.getFocus().hasReference()) {
+      return Optional.empty();
+    }
+    var id = task.getFocus().getReferenceElement();
+    return "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart() && !id.isAbsolute()
+        ? Optional.of(id.getIdPart())
+        : Optional.empty();
+  }
+
+  private Optional<String> uscc(Reference party) {
+    if (party == null) {
+      return Optional.empty();
+    }
+    if (party.hasIdentifier() && Canonical.SID_USCC.equals(party.getIdentifier().getSystem())) {
+      return Optional.ofNullable(party.getIdentifier().getValue());
+    }
+    var id = party.getReferenceElement();
+    if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart() || id.isAbsolute()) {
+      return Optional.empty();
+    }
+    Organization org =
+        fhir.client().read().resource(Organization.class).withId(id.getIdPart()).execute();
+    return org.getIdentifier().stream()
+        .filter(i -> Canonical.SID_USCC.equals(i.getSystem()))
+        .map(Identifier::getValue)
+        .findFirst();
+  }
+}

@@ -1,0 +1,353 @@
+package org.yiyang.gateway.notify;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.yiyang.gateway.GatewayApplication;
+import org.yiyang.profiles.Canonical;
+
+/**
+ * A hospital changes referral Tasks directly on the embedded FHIR server; the gateway notices each
+ * change (by polling alone, or woken by the server's Subscription) and pushes it once, signed and
+ * in order, to the facility's webhook (WireMock), also across a restart and a webhook outage.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ReferralNotificationsIT {
+
+  static final String FACILITY = "52330300MJ8712345N";
+  static final String SECRET = "whsec_referrals_it_0123456789";
+  static final String HOOK = "/hooks/yiyang";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  @RegisterExtension
+  static WireMockExtension facility =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir Path dataDir;
+
+  @BeforeEach
+  void webhookAnswers() {
+    facility.stubFor(post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
+  }
+
+  @Test
+  void pollingAloneNoticesEachChangeAndPushesItOnceAcrossARestart(CapturedOutput output)
+      throws Exception {
+    String taskId;
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
+      assertThat(wakeUp(gateway)).startsWith("polling only: subscription switched off");
+      registerWebhook(gateway);
+      IGenericClient fhir = fhir(gateway);
+      taskId = newReferral(fhir);
+      setStatus(fhir, taskId, Task.TaskStatus.ACCEPTED);
+      List<JsonNode> events = awaitEvents(2);
+      assertThat(events)
+          .extracting(e -> e.path("event").asText())
+          .containsExactly(Notifications.CREATED, Notifications.STATUS_CHANGED);
+      assertThat(events)
+          .extracting(e -> e.path("status").asText())
+          .containsExactly("requested", "accepted");
+      assertThat(events.get(1).path("previousStatus").asText()).isEqualTo("requested");
+      assertThat(events).allSatisfy(e -> assertThat(e.path("taskId").asText()).isEqualTo(taskId));
+    }
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
+      // After the restart the old versions are behind the cursor; only the new one is pushed.
+      setStatus(fhir(gateway), taskId, Task.TaskStatus.INPROGRESS);
+      List<JsonNode> events = awaitEvents(3);
+      assertThat(events.get(2).path("status").asText()).isEqualTo("in-progress");
+    }
+    assertThat(output.getAll()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void theSubscriptionWakesTheGatewayWithoutWaitingForAPoll() throws Exception {
+    try (ConfigurableApplicationContext gateway = start("1h", true)) {
+      registerWebhook(gateway);
+      IGenericClient fhir = fhir(gateway);
+      String taskId = newReferral(fhir);
+      awaitEvents(1);
+      setStatus(fhir, taskId, Task.TaskStatus.ACCEPTED);
+      List<JsonNode> events = awaitEvents(2);
+      assertThat(events)
+          .extracting(e -> e.path("status").asText())
+          .containsExactly("requested", "accepted");
+      JsonNode health = JSON.readTree(get(gateway, "/actuator/health").body());
+      assertThat(
+              health
+                  .path("components")
+                  .path("referralNotifications")
+                  .path("details")
+                  .path("wakeUp")
+                  .asText())
+          .isEqualTo("subscription");
+    }
+  }
+
+  @Test
+  void aWebhookDownForAWhileGetsEveryChangeOnceAndInOrderAfterwards() throws Exception {
+    facility.stubFor(
+        post(urlPathEqualTo(HOOK))
+            .inScenario("outage")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("still down"));
+    facility.stubFor(
+        post(urlPathEqualTo(HOOK))
+            .inScenario("outage")
+            .whenScenarioStateIs("still down")
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("up"));
+    facility.stubFor(
+        post(urlPathEqualTo(HOOK))
+            .inScenario("outage")
+            .whenScenarioStateIs("up")
+            .willReturn(aResponse().withStatus(200)));
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
+      registerWebhook(gateway);
+      IGenericClient fhir = fhir(gateway);
+      String taskId = newReferral(fhir);
+      setStatus(fhir, taskId, Task.TaskStatus.ACCEPTED);
+      setStatus(fhir, taskId, Task.TaskStatus.INPROGRESS);
+      List<JsonNode> events = awaitEvents(3);
+      assertThat(events)
+          .extracting(e -> e.path("status").asText())
+          .containsExactly("requested", "accepted", "in-progress");
+      assertThat(served().stream().filter(e -> e.getResponse().getStatus() == 503)).hasSize(2);
+    }
+  }
+
+  @Test
+  void theAdminEndpointNeverShowsTheSecretAndAFacilityWithoutWebhookIsSentNothing()
+      throws Exception {
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
+      HttpResponse<String> created = registerWebhook(gateway);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(created.body()).doesNotContain(SECRET);
+      HttpResponse<String> shown = get(gateway, "/api/v1/admin/webhooks/" + FACILITY);
+      assertThat(shown.statusCode()).isEqualTo(200);
+      assertThat(shown.body()).doesNotContain(SECRET).contains(HOOK);
+
+      HttpResponse<String> badUrl =
+          put(gateway, FACILITY, "{\"url\":\"ftp://x\",\"secret\":\"" + SECRET + "\"}");
+      assertThat(badUrl.statusCode()).isEqualTo(400);
+      assertThat(badUrl.body()).contains("GW-1003").contains("\"url\"");
+      HttpResponse<String> badCode =
+          put(gateway, "123", "{\"url\":\"https://x.example/h\",\"secret\":\"" + SECRET + "\"}");
+      assertThat(badCode.statusCode()).isEqualTo(400);
+      assertThat(badCode.body()).contains("GW-1008");
+
+      HttpResponse<String> deleted =
+          HTTP.send(
+              HttpRequest.newBuilder(uri(gateway, "/api/v1/admin/webhooks/" + FACILITY))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(deleted.statusCode()).isEqualTo(204);
+      assertThat(get(gateway, "/api/v1/admin/webhooks/" + FACILITY).statusCode()).isEqualTo(404);
+
+      // Without a webhook: once the poller has gone past the change, nothing was journaled or sent.
+      IGenericClient fhir = fhir(gateway);
+      String taskId = newReferral(fhir);
+      Instant changed =
+          fhir.read()
+              .resource(Task.class)
+              .withId(new IdType("Task", taskId))
+              .execute()
+              .getMeta()
+              .getLastUpdated()
+              .toInstant();
+      await().atMost(PATIENCE).until(() -> !cursor(gateway).isBefore(changed));
+      JsonNode journaled =
+          JSON.readTree(get(gateway, "/api/v1/messages?flow=" + Notifications.FLOW).body());
+      assertThat(journaled.path("total").asLong()).isZero();
+      assertThat(facility.getAllServeEvents()).isEmpty();
+    }
+  }
+
+  private static Instant cursor(ConfigurableApplicationContext gateway) throws Exception {
+    JsonNode health = JSON.readTree(get(gateway, "/actuator/health").body());
+    String cursor =
+        health
+            .path("components")
+            .path("referralNotifications")
+            .path("details")
+            .path("cursor")
+            .asText();
+    return cursor.isEmpty() ? Instant.EPOCH : Instant.parse(cursor);
+  }
+
+  private static String wakeUp(ConfigurableApplicationContext gateway) throws Exception {
+    JsonNode health = JSON.readTree(get(gateway, "/actuator/health").body());
+    return health
+        .path("components")
+        .path("referralNotifications")
+        .path("details")
+        .path("wakeUp")
+        .asText();
+  }
+
+  /** The webhook calls received so far, oldest first, each checked for a valid signature. */
+  static List<JsonNode> events() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (ServeEvent e : served()) {
+      if (e.getResponse().getStatus() / 100 != 2) {
+        continue;
+      }
+      byte[] body = e.getRequest().getBody();
+      assertThat(
+              WebhookSignature.verify(
+                  SECRET, e.getRequest().getHeader(WebhookSignature.HEADER), body))
+          .as("signature")
+          .isTrue();
+      JsonNode event = JSON.readTree(body);
+      assertThat(e.getRequest().getHeader(WebhookSignature.EVENT_ID_HEADER))
+          .isEqualTo(event.path("eventId").asText());
+      events.add(event);
+    }
+    return events;
+  }
+
+  static List<ServeEvent> served() {
+    List<ServeEvent> all = new ArrayList<>(facility.getAllServeEvents());
+    all.sort(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+    return all;
+  }
+
+  /** Waits until {@code n} notifications arrived, then checks that no more (no duplicate) do. */
+  static List<JsonNode> awaitEvents(int n) throws Exception {
+    await().atMost(PATIENCE).until(() -> events().size() >= n);
+    List<JsonNode> events = events();
+    assertThat(events).hasSize(n);
+    assertThat(events.stream().map(e -> e.path("eventId").asText()).distinct()).hasSize(n);
+    return events;
+  }
+
+  private ConfigurableApplicationContext start(String pollInterval, boolean subscription) {
+    return new SpringApplicationBuilder(GatewayApplication.class)
+        .run(
+            "--server.port=0",
+            "--gateway.data-dir=" + dataDir,
+            "--gateway.fhir.base-url=",
+            "--spring.jmx.enabled=false",
+            "--gateway.notify.poll-interval=" + pollInterval,
+            "--gateway.notify.subscription=" + subscription,
+            "--gateway.delivery.poll-interval=50ms",
+            "--gateway.delivery.initial-backoff=100ms",
+            "--gateway.delivery.max-backoff=400ms",
+            "--logging.level.org.yiyang.gateway.notify=DEBUG");
+  }
+
+  private HttpResponse<String> registerWebhook(ConfigurableApplicationContext gateway)
+      throws Exception {
+    return put(
+        gateway,
+        FACILITY,
+        "{\"url\":\"" + facility.baseUrl() + HOOK + "\",\"secret\":\"" + SECRET + "\"}");
+  }
+
+  private static HttpResponse<String> put(
+      ConfigurableApplicationContext gateway, String facilityCode, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(gateway, "/api/v1/admin/webhooks/" + facilityCode))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(ConfigurableApplicationContext gateway, String path)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(gateway, path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static IGenericClient fhir(ConfigurableApplicationContext gateway) {
+    return FhirContext.forR4Cached().newRestfulGenericClient(uri(gateway, "/fhir").toString());
+  }
+
+  /** What a hospital does on the FHIR server: a referral ServiceRequest and its Task. */
+  static String newReferral(IGenericClient fhir) {
+    Organization home = new Organization();
+    home.addIdentifier().setSystem(Canonical.SID_USCC).setValue(FACILITY);
+    home.setName("facility");
+    String homeId = fhir.create().resource(home).execute().getId().getIdPart();
+    Organization hospital = new Organization();
+    hospital.addIdentifier().setSystem(Canonical.SID_USCC).setValue("12330300470000000X");
+    hospital.setName("hospital");
+    String hospitalId = fhir.create().resource(hospital).execute().getId().getIdPart();
+    String patientId = fhir.create().resource(new Patient()).execute().getId().getIdPart();
+    ServiceRequest request = new ServiceRequest();
+    request.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
+    request.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+    request.setSubject(new Reference("Patient/" + patientId));
+    request.setRequester(new Reference("Organization/" + homeId));
+    request.addPerformer(new Reference("Organization/" + hospitalId));
+    String requestId = fhir.create().resource(request).execute().getId().getIdPart();
+    Task task = new Task();
+    task.setStatus(Task.TaskStatus.REQUESTED);
+    task.setIntent(Task.TaskIntent.ORDER);
+    task.setCode(
+        new CodeableConcept(new Coding(ReferralChangePoller.TASK_CODE_SYSTEM, "fulfill", null)));
+    task.setFocus(new Reference("ServiceRequest/" + requestId));
+    task.setFor(new Reference("Patient/" + patientId));
+    task.setRequester(new Reference("Organization/" + homeId));
+    task.setOwner(new Reference("Organization/" + hospitalId));
+    task.setAuthoredOn(new Date());
+    task.setLastModified(new Date());
+    return fhir.create().resource(task).execute().getId().getIdPart();
+  }
+
+  static void setStatus(IGenericClient fhir, String taskId, Task.TaskStatus status) {
+    Task task = fhir.read().resource(Task.class).withId(new IdType("Task", taskId)).execute();
+    task.setStatus(status);
+    task.setLastModified(new Date());
+    fhir.update().resource(task).execute();
+  }
+
+  private static URI uri(ConfigurableApplicationContext context, String path) {
+    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+}
