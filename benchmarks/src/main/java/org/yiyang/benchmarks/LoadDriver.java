@@ -150,15 +150,18 @@ public final class LoadDriver {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 16;
     long pid = args.length > 4 ? Long.parseLong(args[4]) : 0;
+    int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : seconds;
     LoadDriver driver = new LoadDriver(args[0], args[1], pid);
-    driver.run(seconds, concurrency);
+    driver.run(seconds, concurrency, warmUp);
     System.exit(0);
   }
 
-  private void run(int seconds, int concurrency) throws Exception {
+  private void run(int seconds, int concurrency, int warmUpSeconds) throws Exception {
     long maxRecords = 200_000;
-    System.out.println("warm-up: resident and floor, " + seconds + " s each (not counted)");
-    closedLoop("warm-up resident", false, concurrency, seconds, maxRecords);
+    System.out.println(
+        "warm-up: resident " + warmUpSeconds + " s, floor " + Math.max(5, seconds / 2) + " s");
+    Phase warmUp = closedLoop("warm-up resident", false, concurrency, warmUpSeconds, maxRecords);
+    System.out.println(warmUp.line() + "  (not counted)");
     closedLoop("warm-up floor", true, concurrency, Math.max(5, seconds / 2), maxRecords);
 
     long deliveredBefore = delivered();
