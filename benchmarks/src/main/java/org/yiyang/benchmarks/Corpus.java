@@ -52,8 +52,21 @@ public final class Corpus {
     return out;
   }
 
-  /** {@code n} check-up Bundles: the mapped Bundle plus an ability-level Observation. */
+  /**
+   * {@code n} check-up Bundles: the mapped Bundle plus an ability-level Observation. All residents
+   * live in the same facility, so every Bundle carries the same facility Organization, as a
+   * facility's records do.
+   */
   public static List<Bundle> checkUpBundles(int n) {
+    return checkUpBundles(n, false);
+  }
+
+  /**
+   * As {@link #checkUpBundles(int)}; with {@code distinctFacilities} each Bundle's Organization has
+   * a name of its own, so that no two resources of the corpus are identical (what a cache keyed by
+   * content cannot help with).
+   */
+  public static List<Bundle> checkUpBundles(int n, boolean distinctFacilities) {
     Observation template =
         (Observation)
             ConformancePackage.load()
@@ -69,6 +82,14 @@ public final class Corpus {
                   .filter(Patient.class::isInstance)
                   .findFirst()
                   .orElseThrow();
+      if (distinctFacilities) {
+        String suffix = " " + (i + 1);
+        b.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(org.hl7.fhir.r4.model.Organization.class::isInstance)
+            .map(org.hl7.fhir.r4.model.Organization.class::cast)
+            .forEach(o -> o.setName(o.getName() + suffix));
+      }
       Observation obs = template.copy();
       obs.setId("abl-" + i);
       obs.getSubject().setReference("Patient/" + patient.getIdElement().getIdPart());

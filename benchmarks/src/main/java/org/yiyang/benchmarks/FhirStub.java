@@ -27,6 +27,14 @@ public final class FhirStub implements AutoCloseable {
           .getBytes(StandardCharsets.UTF_8);
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
+  static {
+    // The JDK server leaves Nagle's algorithm on: it writes a response's headers and body as two
+    // segments, and the body then waits for the client's delayed ACK (40 ms on Linux). A FHIR
+    // server (Tomcat, Jetty) answers without that stall; so must the stub, or it measures itself.
+    // Read once when the JDK server's configuration is first loaded, so set before any server.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong transactions = new AtomicLong();

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * cannot hide its queueing). The same is done against the pass-through floor route. Every phase is
  * bounded in time and in count. Prints {@code key=value} lines.
  *
- * <p>Usage: {@code LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency]}
+ * <p>Usage: {@code LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency] [gatewayPid]};
+ * with the pid, each phase also reports the gateway's CPU per record.
  */
 public final class LoadDriver {
 
@@ -43,13 +44,67 @@ public final class LoadDriver {
       new Residents(Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
   private final AtomicLong nextRecord = new AtomicLong();
 
-  private LoadDriver(String gateway, String stub) {
+  private final Cpu cpu;
+
+  private LoadDriver(String gateway, String stub, long gatewayPid) {
     this.gateway = gateway.replaceAll("/+$", "");
     this.stub = stub.replaceAll("/+$", "");
+    this.cpu = new Cpu(gatewayPid);
   }
 
-  /** Results of one phase. */
-  record Phase(String name, long ok, long failed, double seconds, long[] latenciesNanos) {
+  /**
+   * CPU accounting from Linux {@code /proc} (the driver runs on the gateway's machine): the
+   * gateway's user + system time, and the busy share of all cores. Other work on a shared machine
+   * shows up as a busy share above the gateway's own. Zero everywhere /proc is unreadable.
+   */
+  static final class Cpu {
+    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    private final long pid;
+
+    Cpu(long pid) {
+      this.pid = pid;
+    }
+
+    /** {gateway CPU seconds, machine busy ticks, machine total ticks} now. */
+    double[] sample() {
+      double gw = 0;
+      double busy = 0;
+      double total = 0;
+      try {
+        if (pid > 0) {
+          String stat =
+              java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          gw = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        }
+        String[] all =
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                .get(0)
+                .trim()
+                .split("\\s+");
+        for (int i = 1; i < all.length && i <= 8; i++) {
+          long v = Long.parseLong(all[i]);
+          total += v;
+          if (i != 4 && i != 5) { // idle, iowait
+            busy += v;
+          }
+        }
+      } catch (Exception e) {
+        return new double[] {0, 0, 0};
+      }
+      return new double[] {gw, busy, total};
+    }
+  }
+
+  /** Results of one phase, with the gateway's CPU time and the machine's busy share during it. */
+  record Phase(
+      String name,
+      long ok,
+      long failed,
+      double seconds,
+      long[] latenciesNanos,
+      double gatewayCpuSeconds,
+      double machineBusy) {
     double perSecond() {
       return ok / seconds;
     }
@@ -64,36 +119,49 @@ public final class LoadDriver {
       return sorted[Math.max(0, index)] / 1e6;
     }
 
+    /** Gateway CPU per answered request (NaN without a gateway pid). */
+    double cpuMsPerRecord() {
+      return ok == 0 ? Double.NaN : gatewayCpuSeconds * 1000 / ok;
+    }
+
     String line() {
       return String.format(
           Locale.ROOT,
-          "%-22s ok=%6d failed=%4d  %8.1f rec/s  p50=%7.2f ms  p99=%7.2f ms",
+          "%-22s ok=%6d failed=%4d  %8.1f rec/s  p50=%7.2f ms  p99=%7.2f ms  gateway CPU"
+              + " %5.2f ms/rec (%.2f cores)  machine busy %3.0f%%",
           name,
           ok,
           failed,
           perSecond(),
           percentileMs(0.50),
-          percentileMs(0.99));
+          percentileMs(0.99),
+          cpuMsPerRecord(),
+          gatewayCpuSeconds / seconds,
+          machineBusy * 100);
     }
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency]");
+          "usage: LoadDriver <gatewayBaseUrl> <stubBaseUrl> [seconds] [concurrency] [gatewayPid]");
       System.exit(2);
     }
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-    LoadDriver driver = new LoadDriver(args[0], args[1]);
-    driver.run(seconds, concurrency);
+    long pid = args.length > 4 ? Long.parseLong(args[4]) : 0;
+    int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : seconds;
+    LoadDriver driver = new LoadDriver(args[0], args[1], pid);
+    driver.run(seconds, concurrency, warmUp);
     System.exit(0);
   }
 
-  private void run(int seconds, int concurrency) throws Exception {
+  private void run(int seconds, int concurrency, int warmUpSeconds) throws Exception {
     long maxRecords = 200_000;
-    System.out.println("warm-up: resident and floor, " + seconds + " s each (not counted)");
-    closedLoop("warm-up resident", false, concurrency, seconds, maxRecords);
+    System.out.println(
+        "warm-up: resident " + warmUpSeconds + " s, floor " + Math.max(5, seconds / 2) + " s");
+    Phase warmUp = closedLoop("warm-up resident", false, concurrency, warmUpSeconds, maxRecords);
+    System.out.println(warmUp.line() + "  (not counted)");
     closedLoop("warm-up floor", true, concurrency, Math.max(5, seconds / 2), maxRecords);
 
     long deliveredBefore = delivered();
@@ -122,6 +190,9 @@ public final class LoadDriver {
     System.out.printf(Locale.ROOT, "e2e_records_per_s=%.1f%n", residentMax.perSecond());
     System.out.printf(Locale.ROOT, "e2e_p50_ms_at_max=%.2f%n", residentMax.percentileMs(0.5));
     System.out.printf(Locale.ROOT, "e2e_p99_ms_at_max=%.2f%n", residentMax.percentileMs(0.99));
+    System.out.printf(
+        Locale.ROOT, "e2e_gateway_cpu_ms_per_record=%.2f%n", residentMax.cpuMsPerRecord());
+    System.out.printf(Locale.ROOT, "e2e_machine_busy_pct=%.0f%n", residentMax.machineBusy() * 100);
     System.out.printf(Locale.ROOT, "e2e_fixed_rate_per_s=%.1f%n", halfRate);
     System.out.printf(Locale.ROOT, "e2e_p50_ms=%.2f%n", residentFixed.percentileMs(0.5));
     System.out.printf(Locale.ROOT, "e2e_p99_ms=%.2f%n", residentFixed.percentileMs(0.99));
@@ -129,6 +200,8 @@ public final class LoadDriver {
         Locale.ROOT, "e2e_failed=%d%n", residentMax.failed() + residentFixed.failed());
     System.out.printf(Locale.ROOT, "floor_records_per_s=%.1f%n", floorMax.perSecond());
     System.out.printf(Locale.ROOT, "floor_p99_ms=%.2f%n", floorFixed.percentileMs(0.99));
+    System.out.printf(
+        Locale.ROOT, "floor_gateway_cpu_ms_per_record=%.3f%n", floorMax.cpuMsPerRecord());
     System.out.printf(
         Locale.ROOT, "e2e_vs_floor=%.3f%n", residentMax.perSecond() / floorMax.perSecond());
   }
@@ -148,6 +221,7 @@ public final class LoadDriver {
   private Phase closedLoop(
       String name, boolean floor, int concurrency, int seconds, long maxRecords)
       throws InterruptedException {
+    double[] cpu0 = cpu.sample();
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
     AtomicLong budget = new AtomicLong(maxRecords);
@@ -188,6 +262,7 @@ public final class LoadDriver {
       t.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double[] cpu1 = cpu.sample();
     List<Long> all = new ArrayList<>();
     for (long[] lat : perThread) {
       int filled = (int) (-lat[lat.length - 1] - 1);
@@ -196,7 +271,13 @@ public final class LoadDriver {
       }
     }
     return new Phase(
-        name, ok.get(), failed.get(), elapsed, all.stream().mapToLong(Long::longValue).toArray());
+        name,
+        ok.get(),
+        failed.get(),
+        elapsed,
+        all.stream().mapToLong(Long::longValue).toArray(),
+        cpu1[0] - cpu0[0],
+        busyShare(cpu0, cpu1));
   }
 
   /** Posts at {@code rate} per second whatever the answers; at most 512 requests in flight. */
@@ -210,6 +291,7 @@ public final class LoadDriver {
     AtomicLongArray lat = new AtomicLongArray((int) count);
     AtomicLong filled = new AtomicLong();
     List<CompletableFuture<?>> pending = new ArrayList<>();
+    double[] cpu0 = cpu.sample();
     long start = System.nanoTime();
     for (long k = 0; k < count; k++) {
       long scheduled = start + k * interval;
@@ -240,11 +322,18 @@ public final class LoadDriver {
       // counted as failures below
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double[] cpu1 = cpu.sample();
     long[] out = new long[(int) filled.get()];
     for (int k = 0; k < out.length; k++) {
       out[k] = lat.get(k);
     }
-    return new Phase(name, ok.get(), failed.get(), elapsed, out);
+    return new Phase(
+        name, ok.get(), failed.get(), elapsed, out, cpu1[0] - cpu0[0], busyShare(cpu0, cpu1));
+  }
+
+  private static double busyShare(double[] before, double[] after) {
+    double total = after[2] - before[2];
+    return total <= 0 ? Double.NaN : (after[1] - before[1]) / total;
   }
 
   private long delivered() {

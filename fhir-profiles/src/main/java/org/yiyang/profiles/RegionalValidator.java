@@ -49,6 +49,14 @@ public final class RegionalValidator {
     private static final RegionalValidator STOCK = new RegionalValidator(false);
   }
 
+  /**
+   * Resource types whose verdicts the shared validator remembers by exact content: reference data
+   * that recurs unchanged in every record of a facility, and no personal data (ADR 0031).
+   */
+  private static final java.util.Set<String> VERDICT_CACHE_TYPES = java.util.Set.of("Organization");
+
+  private static final int VERDICT_CACHE_ENTRIES = 1024;
+
   private final FhirContext context;
   private final ValidationSupportChain chain;
   private final FhirValidator validator;
@@ -77,7 +85,11 @@ public final class RegionalValidator {
     this.pool =
         fast
             ? new PooledInstanceValidator(
-                instanceValidator, chain, Math.max(2, Runtime.getRuntime().availableProcessors()))
+                instanceValidator,
+                chain,
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                VERDICT_CACHE_TYPES,
+                VERDICT_CACHE_ENTRIES)
             : null;
     this.validator =
         context.newValidator().registerValidatorModule(fast ? pool : instanceValidator);
@@ -128,6 +140,11 @@ public final class RegionalValidator {
           examples.size(),
           (System.nanoTime() - start) / 1_000_000);
     }
+  }
+
+  /** Verdicts answered from the cache of reference resources so far (0 for {@link #stock()}). */
+  public long verdictCacheHits() {
+    return pool == null ? 0 : pool.verdictCacheHits();
   }
 
   /** All messages (fatal, error, warning, information) for {@code resource}. */

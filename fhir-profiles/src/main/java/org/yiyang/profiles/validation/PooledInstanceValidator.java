@@ -15,12 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
@@ -53,10 +53,11 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
   private static final Gson GSON = new Gson();
 
   private final FhirInstanceValidator settings;
-  private final WorkerContextValidationSupportAdapter workerContext;
+  private final CachingWorkerContext workerContext;
   private final BlockingQueue<ReusableInstanceValidator> idle;
   private final Semaphore permits;
   private final AtomicLong created = new AtomicLong();
+  private final VerdictCache verdicts;
 
   /**
    * @param settings a configured HAPI validator; its settings are copied on every new pooled
@@ -68,10 +69,27 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
    */
   public PooledInstanceValidator(
       FhirInstanceValidator settings, IValidationSupport validationSupport, int poolSize) {
+    this(settings, validationSupport, poolSize, Set.of(), 0);
+  }
+
+  /**
+   * As {@link #PooledInstanceValidator(FhirInstanceValidator, IValidationSupport, int)}, and
+   * remembers the verdicts of resources of the given types by their exact content ({@link
+   * VerdictCache}; docs/adr/0031-verdict-cache-for-reference-resources.md).
+   *
+   * @param cachedTypes resource types whose identical content recurs (e.g. {@code Organization}:
+   *     the facility in every record of that facility); never types carrying personal data
+   * @param cacheEntries at most this many verdicts are kept
+   */
+  public PooledInstanceValidator(
+      FhirInstanceValidator settings,
+      IValidationSupport validationSupport,
+      int poolSize,
+      Set<String> cachedTypes,
+      int cacheEntries) {
     this.settings = settings;
-    this.workerContext =
-        WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(
-            validationSupport);
+    this.verdicts = new VerdictCache(cachedTypes, cacheEntries);
+    this.workerContext = new CachingWorkerContext(validationSupport);
     // One worker context for both, as HAPI itself does across calls of one FhirInstanceValidator.
     settings.setWrappedWorkerContext(validationSupport, workerContext);
     this.idle = new ArrayBlockingQueue<>(Math.max(1, poolSize));
@@ -85,6 +103,11 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
         return;
       }
     }
+  }
+
+  /** Verdicts answered from the verdict cache so far (for tests and diagnostics). */
+  public long verdictCacheHits() {
+    return verdicts.hits();
   }
 
   /** How many core validators have been built so far (for tests and diagnostics). */
@@ -105,13 +128,31 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
   }
 
   private List<ValidationMessage> validateJson(IValidationContext<IBaseResource> context) {
+    String json = context.getResourceAsString();
+    JsonObject root = GSON.fromJson(json, JsonObject.class);
+    VerdictCache.Key key =
+        verdicts.keyFor(resourceType(root), context.getOptions().getProfiles(), json);
+    if (key != null) {
+      List<ValidationMessage> known = verdicts.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    List<ValidationMessage> result = validateJson(context, json, root);
+    if (key != null) {
+      verdicts.put(key, result);
+    }
+    return result;
+  }
+
+  private List<ValidationMessage> validateJson(
+      IValidationContext<IBaseResource> context, String json, JsonObject root) {
     List<StructureDefinition> profiles = new ArrayList<>();
     List<ValidationMessage> unknownProfiles = new ArrayList<>();
     for (String url : context.getOptions().getProfiles()) {
       addProfile(url, profiles, unknownProfiles);
     }
-    String json = context.getResourceAsString();
-    for (String url : metaProfiles(json)) {
+    for (String url : metaProfiles(root)) {
       addProfile(url, profiles, unknownProfiles);
     }
 
@@ -219,9 +260,13 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     }
   }
 
+  private static String resourceType(JsonObject root) {
+    JsonElement type = root.get("resourceType");
+    return type != null && type.isJsonPrimitive() ? type.getAsString() : null;
+  }
+
   /** The {@code meta.profile} URLs of a JSON resource, read the way HAPI reads them (Gson). */
-  private static List<String> metaProfiles(String json) {
-    JsonObject root = GSON.fromJson(json, JsonObject.class);
+  private static List<String> metaProfiles(JsonObject root) {
     JsonObject meta = root.getAsJsonObject("meta");
     if (meta == null) {
       return List.of();

@@ -74,6 +74,35 @@ class VerdictEqualityTest {
     assertThat(outcome.valid).isGreaterThan(items.size() / 5);
   }
 
+  /**
+   * The shared path remembers Organization verdicts by content (ADR 0031): a second look at the
+   * same Organizations, valid and invalid, is answered from that cache and still equals stock
+   * HAPI's verdict; Patients (personal data, never repeated in practice) are never cached.
+   */
+  @Test
+  void repeatedOrganizationsGetStockVerdictsFromTheCacheAndPatientsAreNotCached() throws Exception {
+    List<Item> organizations = new VerdictCorpus(SEED + 1).generate(0, 60, 0, 0);
+    RegionalValidator fast = RegionalValidator.shared();
+
+    Outcome first = compare(organizations);
+    long hitsBefore = fast.verdictCacheHits();
+    Outcome again = compare(organizations);
+    long hits = fast.verdictCacheHits() - hitsBefore;
+
+    assertThat(first.mismatches).isEmpty();
+    assertThat(again.mismatches).as("verdicts answered from the cache").isEmpty();
+    assertThat(hits).isGreaterThanOrEqualTo(organizations.size());
+    assertThat(again.invalid).isPositive();
+    assertThat(again.valid).isPositive();
+
+    List<Item> patients = new VerdictCorpus(SEED + 1).generate(5, 0, 0, 0);
+    long beforePatients = fast.verdictCacheHits();
+    compare(patients);
+    Outcome patientsAgain = compare(patients);
+    assertThat(patientsAgain.mismatches).isEmpty();
+    assertThat(fast.verdictCacheHits()).isEqualTo(beforePatients);
+  }
+
   @Test
   void sameCorpusGivesTheSameResources() {
     List<Item> a = new VerdictCorpus(SEED).generate(20, 5, 5, 5);
