@@ -188,6 +188,16 @@ class RecordFlowsIT {
     assertThat(rest).isEqualTo(restBefore);
     // The resident still reads back in facility form.
     assertThat(get("/api/v1/residents/52330300MJ8712345N/R-STAY-1").statusCode()).isEqualTo(200);
+
+    // The facility re-sends the resident record with a new phone number: the update lands, and the
+    // resident stays deceased and out of care (the stay flow owns those two elements).
+    resident.put("phone", "13800000099");
+    HttpResponse<String> resent = post("/api/v1/residents", resident.toString());
+    assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+    JsonNode afterResend = fhir(patientUrl);
+    assertThat(afterResend.path("telecom").toString()).contains("13800000099");
+    assertThat(afterResend.path("deceasedDateTime").asText()).isEqualTo("2025-02-14");
+    assertThat(afterResend.path("active").asBoolean()).isFalse();
   }
 
   @ParameterizedTest

@@ -57,7 +57,8 @@ public class ResidentStore implements DeliveryTarget {
     int patientIndex = indexOfPatient(transaction);
     Patient patient = (Patient) transaction.getEntry().get(patientIndex).getResource();
     String patientId = patient.getIdElement().getIdPart();
-    requireNoOtherResidentWithSameCitizenId(patient, patientId);
+    requireNoOtherResidentWithSameCitizenId(patient, patientId)
+        .ifPresent(current -> keepStayState(current, patient));
 
     IGenericClient client = fhir.client();
     Bundle response = client.transaction().withBundle(transaction).execute();
@@ -101,13 +102,18 @@ public class ResidentStore implements DeliveryTarget {
                     "No resident with this facility code and resident number is registered."));
   }
 
-  private void requireNoOtherResidentWithSameCitizenId(Patient patient, String patientId) {
+  /**
+   * Throws GW-1013 when another resident record holds the citizen ID; returns this resident's
+   * current Patient when the same search found it.
+   */
+  private Optional<Patient> requireNoOtherResidentWithSameCitizenId(
+      Patient patient, String patientId) {
     Optional<Identifier> citizenId =
         patient.getIdentifier().stream()
             .filter(i -> Canonical.SID_CITIZEN_ID.equals(i.getSystem()))
             .findFirst();
     if (citizenId.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     Bundle found =
         fhir.identifierSearch("Patient", Canonical.SID_CITIZEN_ID, citizenId.get().getValue())
@@ -128,6 +134,26 @@ public class ResidentStore implements DeliveryTarget {
           "This citizen ID number is already registered for a resident with another facility code"
               + " or resident number who is still in care or deceased; one person has one active"
               + " resident record.");
+    }
+    return found.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(Patient.class::isInstance)
+        .map(Patient.class::cast)
+        .filter(p -> p.getIdElement().getIdPart().equals(patientId))
+        .findFirst();
+  }
+
+  /**
+   * {@code active} and {@code deceased[x]} belong to the stay flow (ADR 0021): a resident record
+   * sent again after a discharge, transfer or death (a facility re-syncing its list) must not put
+   * the resident back in care or bring a deceased resident back to life.
+   */
+  private static void keepStayState(Patient current, Patient outgoing) {
+    if (current.hasActive()) {
+      outgoing.setActiveElement(current.getActiveElement().copy());
+    }
+    if (current.hasDeceased()) {
+      outgoing.setDeceased(current.getDeceased().copy());
     }
   }
 
