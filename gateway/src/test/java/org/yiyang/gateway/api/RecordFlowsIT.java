@@ -1,16 +1,15 @@
 package org.yiyang.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.yiyang.gateway.GatewayClient.JSON;
+import static org.yiyang.gateway.GatewayClient.assertOutcome;
+import static org.yiyang.gateway.GatewayClient.sample;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -25,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.yiyang.gateway.GatewayClient;
 
 /**
  * Health records both ways (issue 4) over real HTTP against the embedded HAPI server: each flow's
@@ -35,26 +35,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordFlowsIT {
 
-  private static final Path dataDir;
-
-  static {
-    try {
-      dataDir = java.nio.file.Files.createTempDirectory("record-flows-it");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  private static final Path dataDir = GatewayClient.tempDir("record-flows-it");
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("gateway.data-dir", () -> dataDir.toString());
-    registry.add("gateway.fhir.base-url", () -> "");
     // Answers here are the synchronous ones; the 202 path is DeliveryFaultsIT's subject.
-    registry.add("gateway.delivery.sync-deadline", () -> "30s");
+    GatewayClient.embeddedServer(registry, () -> dataDir);
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** Fields a record flow cannot carry back (the platform keeps the first name it was given). */
   private static final Map<String, List<String>> NOT_RETURNED =
@@ -67,10 +54,13 @@ class RecordFlowsIT {
 
   @LocalServerPort int port;
 
+  private GatewayClient gateway;
+
   @BeforeAll
   void registerTheResident() throws Exception {
+    gateway = new GatewayClient(port);
     HttpResponse<String> resident =
-        post("/api/v1/residents", sample("resident-to-patient").toString());
+        gateway.post("/api/v1/residents", sample("resident-to-patient").toString());
     assertThat(resident.statusCode()).as(resident.body()).isIn(200, 201);
   }
 
@@ -86,18 +76,18 @@ class RecordFlowsIT {
   void aRecordPostsOnceUpdatesOnResendAndReadsBackInFacilityForm(
       String collection, String mapping, String recordNoField) throws Exception {
     ObjectNode record = sample(mapping);
-    HttpResponse<String> first = post("/api/v1/" + collection, record.toString());
+    HttpResponse<String> first = gateway.post("/api/v1/" + collection, record.toString());
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     String location = first.headers().firstValue("Location").orElseThrow();
     assertThat(location)
         .isEqualTo(
             "/api/v1/" + collection + "/52330300MJ8712345N/" + record.get(recordNoField).asText());
 
-    HttpResponse<String> again = post("/api/v1/" + collection, record.toString());
+    HttpResponse<String> again = gateway.post("/api/v1/" + collection, record.toString());
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     assertThat(JSON.readTree(again.body()).path("outcome").asText()).isEqualTo("unchanged");
 
-    HttpResponse<String> back = get(location);
+    HttpResponse<String> back = gateway.get(location);
     assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
     // Fields the platform keeps from its first registration are compared on neither side.
     ObjectNode read = (ObjectNode) JSON.readTree(back.body());
@@ -122,7 +112,7 @@ class RecordFlowsIT {
     ObjectNode record = sample("assessment-to-observations");
     record.put("residentNo", "NOT-REGISTERED");
     record.put("assessmentNo", "A-ORPHAN");
-    HttpResponse<String> response = post("/api/v1/assessments", record.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/assessments", record.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
     assertOutcome(response, "GW-1011", "residentNo");
   }
@@ -134,10 +124,11 @@ class RecordFlowsIT {
     ObjectNode ability = (ObjectNode) record.get("ability");
     int level = Integer.parseInt(ability.get("level").asText());
     ability.put("level", String.valueOf(level == 0 ? 3 : 0));
-    HttpResponse<String> response = post("/api/v1/assessments", record.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/assessments", record.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertOutcome(response, "GW-1015", null);
-    assertThat(get("/api/v1/assessments/52330300MJ8712345N/A-CONTRA").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/api/v1/assessments/52330300MJ8712345N/A-CONTRA").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -146,7 +137,7 @@ class RecordFlowsIT {
     ObjectNode resident = sample("resident-to-patient");
     resident.put("residentNo", "R-STAY-1");
     resident.put("idCardNo", "330302194305120040");
-    HttpResponse<String> registered = post("/api/v1/residents", resident.toString());
+    HttpResponse<String> registered = gateway.post("/api/v1/residents", resident.toString());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     String patientUrl = JSON.readTree(registered.body()).path("patient").asText();
     JsonNode before = fhir(patientUrl);
@@ -156,17 +147,17 @@ class RecordFlowsIT {
     admission.put("facilityCode", "52330300MJ8712345N").put("residentNo", "R-STAY-1");
     admission.put("stayNo", "S-STAY-1").put("eventType", "admission");
     admission.put("admissionDate", "2024-03-01");
-    HttpResponse<String> admitted = post("/api/v1/stay-events", admission.toString());
+    HttpResponse<String> admitted = gateway.post("/api/v1/stay-events", admission.toString());
     assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(201);
-    HttpResponse<String> stay = get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1");
+    HttpResponse<String> stay = gateway.get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1");
     assertThat(JSON.readTree(stay.body())).isEqualTo(admission);
     assertThat(fhir(patientUrl).path("active").asBoolean()).isTrue();
 
     ObjectNode death = admission.deepCopy();
     death.put("eventType", "death").put("eventDate", "2025-02-14");
-    HttpResponse<String> died = post("/api/v1/stay-events", death.toString());
+    HttpResponse<String> died = gateway.post("/api/v1/stay-events", death.toString());
     assertThat(died.statusCode()).as(died.body()).isEqualTo(200);
-    assertThat(JSON.readTree(get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1").body()))
+    assertThat(JSON.readTree(gateway.get("/api/v1/stay-events/52330300MJ8712345N/S-STAY-1").body()))
         .isEqualTo(death);
 
     // One stay, finished; the Patient is dead and inactive and otherwise what the resident flow
@@ -187,12 +178,13 @@ class RecordFlowsIT {
     restBefore.remove(List.of("active", "meta"));
     assertThat(rest).isEqualTo(restBefore);
     // The resident still reads back in facility form.
-    assertThat(get("/api/v1/residents/52330300MJ8712345N/R-STAY-1").statusCode()).isEqualTo(200);
+    assertThat(gateway.get("/api/v1/residents/52330300MJ8712345N/R-STAY-1").statusCode())
+        .isEqualTo(200);
 
     // The facility re-sends the resident record with a new phone number: the update lands, and the
     // resident stays deceased and out of care (the stay flow owns those two elements).
     resident.put("phone", "13800000099");
-    HttpResponse<String> resent = post("/api/v1/residents", resident.toString());
+    HttpResponse<String> resent = gateway.post("/api/v1/residents", resident.toString());
     assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
     JsonNode afterResend = fhir(patientUrl);
     assertThat(afterResend.path("telecom").toString()).contains("13800000099");
@@ -216,30 +208,31 @@ class RecordFlowsIT {
     if (eventDate != null) {
       event.put("eventDate", eventDate);
     }
-    HttpResponse<String> response = post("/api/v1/stay-events", event.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/stay-events", event.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertOutcome(response, code, field);
-    assertThat(get("/api/v1/stay-events/52330300MJ8712345N/S-BAD").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/api/v1/stay-events/52330300MJ8712345N/S-BAD").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
   void aTransferredResidentCanBeRegisteredAgainButADeadOneCannot() throws Exception {
     ObjectNode resident = sample("resident-to-patient");
     resident.put("residentNo", "R-STAY-2").put("idCardNo", "330302194305120083");
-    assertThat(post("/api/v1/residents", resident.toString()).statusCode()).isEqualTo(201);
+    assertThat(gateway.post("/api/v1/residents", resident.toString()).statusCode()).isEqualTo(201);
     ObjectNode transfer = sample("stay-event-to-episode");
     transfer.put("residentNo", "R-STAY-2").put("stayNo", "S-STAY-2");
-    HttpResponse<String> moved = post("/api/v1/stay-events", transfer.toString());
+    HttpResponse<String> moved = gateway.post("/api/v1/stay-events", transfer.toString());
     assertThat(moved.statusCode()).as(moved.body()).isEqualTo(201);
 
     // The same person under another resident number (as the receiving facility would register
     // them): allowed once the first record is inactive.
     resident.put("residentNo", "R-STAY-2B");
-    HttpResponse<String> again = post("/api/v1/residents", resident.toString());
+    HttpResponse<String> again = gateway.post("/api/v1/residents", resident.toString());
     assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
     // ... but while that record is active, a third one is still a conflict.
     resident.put("residentNo", "R-STAY-2C");
-    HttpResponse<String> third = post("/api/v1/residents", resident.toString());
+    HttpResponse<String> third = gateway.post("/api/v1/residents", resident.toString());
     assertThat(third.statusCode()).as(third.body()).isEqualTo(409);
     assertOutcome(third, "GW-1013", "idCardNo");
   }
@@ -248,7 +241,7 @@ class RecordFlowsIT {
   void aStayEventOfAnUnregisteredResidentIs404() throws Exception {
     ObjectNode event = sample("stay-event-to-episode");
     event.put("residentNo", "NOT-REGISTERED").put("stayNo", "S-ORPHAN");
-    HttpResponse<String> response = post("/api/v1/stay-events", event.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/stay-events", event.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
     assertOutcome(response, "GW-1011", "residentNo");
   }
@@ -258,7 +251,7 @@ class RecordFlowsIT {
     String resident = "R-SUM-1";
     ObjectNode person = sample("resident-to-patient");
     person.put("residentNo", resident).put("idCardNo", "330302194305120067");
-    assertThat(post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
+    assertThat(gateway.post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
     // Older records before and after the latest: the summary must pick the latest by date, neither
     // the first nor the last posted.
     postDated("checkups", "checkup-to-report", resident, "checkupNo", "C-1", "2024-04-10");
@@ -290,19 +283,21 @@ class RecordFlowsIT {
     ended.put("residentNo", resident).put("contractNo", "FD-2");
     ((ObjectNode) ended.get("period")).put("start", "2025-02-01").put("end", "2026-01-31");
     ended.putObject("termination").put("date", "2025-06-30").put("reason", "居民迁出本辖区");
-    HttpResponse<String> endedAnswer = post("/api/v1/family-doctor-contracts", ended.toString());
+    HttpResponse<String> endedAnswer =
+        gateway.post("/api/v1/family-doctor-contracts", ended.toString());
     assertThat(endedAnswer.statusCode()).as(endedAnswer.body()).isEqualTo(201);
     JsonNode endedBack =
-        JSON.readTree(get("/api/v1/family-doctor-contracts/52330300MJ8712345N/FD-2").body());
+        JSON.readTree(
+            gateway.get("/api/v1/family-doctor-contracts/52330300MJ8712345N/FD-2").body());
     assertThat(endedBack.get("termination")).isEqualTo(ended.get("termination"));
     assertThat(endedBack.get("period")).isEqualTo(ended.get("period"));
     ObjectNode stay = JSON.createObjectNode();
     stay.put("facilityCode", "52330300MJ8712345N").put("residentNo", resident);
     stay.put("stayNo", "S-SUM-1").put("eventType", "admission").put("admissionDate", "2024-03-01");
-    assertThat(post("/api/v1/stay-events", stay.toString()).statusCode()).isEqualTo(201);
+    assertThat(gateway.post("/api/v1/stay-events", stay.toString()).statusCode()).isEqualTo(201);
 
     HttpResponse<String> response =
-        get("/api/v1/residents/52330300MJ8712345N/" + resident + "/summary");
+        gateway.get("/api/v1/residents/52330300MJ8712345N/" + resident + "/summary");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode summary = JSON.readTree(response.body());
     assertThat(summaryErrors(summary)).isEmpty();
@@ -323,8 +318,9 @@ class RecordFlowsIT {
   void theSummaryOfAResidentWithoutRecordsHasTheResidentOnly() throws Exception {
     ObjectNode person = sample("resident-to-patient");
     person.put("residentNo", "R-SUM-2").put("idCardNo", "330302194305120104");
-    assertThat(post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
-    HttpResponse<String> response = get("/api/v1/residents/52330300MJ8712345N/R-SUM-2/summary");
+    assertThat(gateway.post("/api/v1/residents", person.toString()).statusCode()).isEqualTo(201);
+    HttpResponse<String> response =
+        gateway.get("/api/v1/residents/52330300MJ8712345N/R-SUM-2/summary");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode summary = JSON.readTree(response.body());
     assertThat(summaryErrors(summary)).isEmpty();
@@ -335,7 +331,8 @@ class RecordFlowsIT {
 
   @Test
   void theSummaryOfAnUnknownResidentIs404() throws Exception {
-    HttpResponse<String> response = get("/api/v1/residents/52330300MJ8712345N/NOBODY/summary");
+    HttpResponse<String> response =
+        gateway.get("/api/v1/residents/52330300MJ8712345N/NOBODY/summary");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
     assertOutcome(response, "GW-1011", "residentNo");
   }
@@ -357,7 +354,7 @@ class RecordFlowsIT {
     } else {
       record.put("followUpDate", date);
     }
-    HttpResponse<String> response = post("/api/v1/" + collection, record.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/" + collection, record.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
   }
 
@@ -367,7 +364,7 @@ class RecordFlowsIT {
       throws Exception {
     ObjectNode record = sample(mapping);
     record.put("residentNo", residentNo).put(recordNoField, recordNo);
-    HttpResponse<String> response = post("/api/v1/" + collection, record.toString());
+    HttpResponse<String> response = gateway.post("/api/v1/" + collection, record.toString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return record;
   }
@@ -386,51 +383,15 @@ class RecordFlowsIT {
 
   @Test
   void anUnknownCollectionIs404() throws Exception {
-    HttpResponse<String> response = post("/api/v1/horoscopes", "{}");
+    HttpResponse<String> response = gateway.post("/api/v1/horoscopes", "{}");
     assertThat(response.statusCode()).isEqualTo(404);
     assertOutcome(response, "GW-1011", null);
   }
 
-  private static void assertOutcome(HttpResponse<String> response, String code, String field)
-      throws IOException {
-    JsonNode outcome = JSON.readTree(response.body());
-    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
-    boolean found = false;
-    for (JsonNode issue : outcome.path("issue")) {
-      found |=
-          code.equals(issue.path("details").path("coding").get(0).path("code").asText())
-              && (field == null || field.equals(issue.path("expression").path(0).asText()));
-    }
-    assertThat(found).as("%s on %s in %s", code, field, response.body()).isTrue();
-  }
-
-  private ObjectNode sample(String mapping) throws IOException {
-    try (InputStream in =
-        getClass().getResourceAsStream("/mappings/to-fhir/" + mapping + "/sample.json")) {
-      assertThat(in).as("sample of " + mapping).isNotNull();
-      return (ObjectNode) JSON.readTree(in);
-    }
-  }
-
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   /** A resource or search straight from the embedded FHIR server. */
   private JsonNode fhir(String path) throws Exception {
-    HttpResponse<String> response = get("/fhir/" + path);
+    HttpResponse<String> response = gateway.get("/fhir/" + path);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

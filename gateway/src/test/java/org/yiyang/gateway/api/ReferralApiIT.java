@@ -2,18 +2,13 @@ package org.yiyang.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.yiyang.gateway.GatewayClient.JSON;
+import static org.yiyang.gateway.GatewayClient.assertOutcome;
+import static org.yiyang.gateway.GatewayClient.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.yiyang.gateway.GatewayClient;
+import org.yiyang.gateway.Hospital;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.flow.referral.ReferralReader;
 import org.yiyang.gateway.flow.referral.ReferralStore;
@@ -46,36 +43,27 @@ class ReferralApiIT {
   private static final String FACILITY = "52330300MJ8712345N";
   private static final String OTHER_FACILITY = "52331000MJ9876543W";
   private static final String HOSPITAL = "12330302470500618A";
-  private static final String USCC = "https://fhir.yiyang.org/sid/cn-uscc";
 
-  private static final Path dataDir;
-
-  static {
-    try {
-      dataDir = java.nio.file.Files.createTempDirectory("referral-api-it");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  private static final Path dataDir = GatewayClient.tempDir("referral-api-it");
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("gateway.data-dir", () -> dataDir.toString());
-    registry.add("gateway.fhir.base-url", () -> "");
-    registry.add("gateway.delivery.sync-deadline", () -> "30s");
+    GatewayClient.embeddedServer(registry, () -> dataDir);
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
   @Autowired ReferralStore store;
   @Autowired ReferralReader reader;
 
+  private GatewayClient gateway;
+  private Hospital hospital;
+
   @BeforeAll
   void registerTheResident() throws Exception {
+    gateway = new GatewayClient(port);
+    hospital = new Hospital(gateway, HOSPITAL, FACILITY);
     HttpResponse<String> resident =
-        send("POST", "/api/v1/residents", sample("resident-to-patient").toString(), null);
+        gateway.send("POST", "/api/v1/residents", sample("resident-to-patient").toString(), null);
     assertThat(resident.statusCode()).as(resident.body()).isIn(200, 201);
   }
 
@@ -96,7 +84,7 @@ class ReferralApiIT {
             "Task?focus=ServiceRequest/" + id,
             "Appointment?based-on=ServiceRequest/" + id,
             "DocumentReference?related=ServiceRequest/" + id)) {
-      JsonNode found = fhir("GET", search, null);
+      JsonNode found = gateway.fhir("GET", search, null);
       assertThat(found.path("entry").size()).as(search).isGreaterThanOrEqualTo(1);
       for (JsonNode entry : found.path("entry")) {
         Resource resource =
@@ -105,7 +93,8 @@ class ReferralApiIT {
       }
     }
     assertThat(
-            fhir("GET", "Appointment?based-on=ServiceRequest/" + id, null)
+            gateway
+                .fhir("GET", "Appointment?based-on=ServiceRequest/" + id, null)
                 .at("/entry/0/resource/status")
                 .asText())
         .isEqualTo("proposed");
@@ -124,15 +113,17 @@ class ReferralApiIT {
     assertThat(getJson("/api/v1/referrals/" + FACILITY + "/RF-IT-0001", FACILITY)).isEqualTo(read);
 
     // The hospital works on FHIR: received, accepted, books the green channel.
-    hospitalMovesTask(id, "received", null);
-    hospitalMovesTask(id, "accepted", null);
+    hospital.movesTask(id, "received", null);
+    hospital.movesTask(id, "accepted", null);
     ObjectNode appointment =
         (ObjectNode)
-            fhir("GET", "Appointment?based-on=ServiceRequest/" + id, null).at("/entry/0/resource");
+            gateway
+                .fhir("GET", "Appointment?based-on=ServiceRequest/" + id, null)
+                .at("/entry/0/resource");
     appointment.put("status", "booked");
     appointment.put("start", "2025-06-03T11:30:00+08:00");
     appointment.put("end", "2025-06-03T12:00:00+08:00");
-    fhir("PUT", "Appointment/" + appointment.path("id").asText(), appointment);
+    gateway.fhir("PUT", "Appointment/" + appointment.path("id").asText(), appointment);
 
     read = getJson(location, FACILITY);
     assertThat(read.path("status").asText()).isEqualTo("accepted");
@@ -151,32 +142,23 @@ class ReferralApiIT {
     assertThat(read.path("greenChannel").path("status").asText()).isEqualTo("booked");
 
     // The facility cannot accept its own up-referral; another facility cannot see it.
-    HttpResponse<String> ownAccept = send("POST", location + "/accept", null, FACILITY);
+    HttpResponse<String> ownAccept = gateway.send("POST", location + "/accept", null, FACILITY);
     assertThat(ownAccept.statusCode()).as(ownAccept.body()).isEqualTo(403);
     assertOutcome(ownAccept, "GW-1024", "action");
-    HttpResponse<String> other = send("GET", location, null, OTHER_FACILITY);
+    HttpResponse<String> other = gateway.send("GET", location, null, OTHER_FACILITY);
     assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
     assertOutcome(other, "GW-1021", "X-Facility-Code");
-    HttpResponse<String> otherCancel = send("POST", location + "/cancel", null, OTHER_FACILITY);
+    HttpResponse<String> otherCancel =
+        gateway.send("POST", location + "/cancel", null, OTHER_FACILITY);
     assertThat(otherCancel.statusCode()).as(otherCancel.body()).isEqualTo(403);
 
     // The hospital completes with its Encounter; then the facility cannot cancel any more.
-    String encounter =
-        fhir(
-                "POST",
-                "Encounter",
-                JSON.readTree(
-                    "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"system\":"
-                        + "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"IMP\"}}"))
-            .path("id")
-            .asText();
-    hospitalMovesTask(id, "in-progress", null);
-    hospitalMovesTask(id, "completed", List.of("Encounter/" + encounter));
+    String encounter = hospital.completesWithEncounter(id);
     read = getJson(location, FACILITY);
     assertThat(read.path("status").asText()).isEqualTo("completed");
     assertThat(read.path("completion").path("encounter").asText())
         .isEqualTo("Encounter/" + encounter);
-    HttpResponse<String> late = send("POST", location + "/cancel", null, FACILITY);
+    HttpResponse<String> late = gateway.send("POST", location + "/cancel", null, FACILITY);
     assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
     assertOutcome(late, "GW-1020", "status");
     assertThat(late.body()).contains("from completed to cancelled is not allowed");
@@ -189,20 +171,20 @@ class ReferralApiIT {
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     String location = first.headers().firstValue("Location").orElseThrow();
     HttpResponse<String> cancelled =
-        send("POST", location + "/cancel", "{\"reason\": \"家属决定暂不转诊\"}", FACILITY);
+        gateway.send("POST", location + "/cancel", "{\"reason\": \"家属决定暂不转诊\"}", FACILITY);
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
     JsonNode read = JSON.readTree(cancelled.body());
     assertThat(read.path("status").asText()).isEqualTo("cancelled");
     assertThat(read.path("statusReason").asText()).isEqualTo("家属决定暂不转诊");
     assertThat(statuses(read)).containsExactly("requested", "cancelled");
-    HttpResponse<String> twice = send("POST", location + "/cancel", null, FACILITY);
+    HttpResponse<String> twice = gateway.send("POST", location + "/cancel", null, FACILITY);
     assertThat(twice.statusCode()).as(twice.body()).isEqualTo(409);
     assertOutcome(twice, "GW-1020", "status");
   }
 
   @Test
   void aDownReferralFromTheHospitalIsAcceptedAndCompletedByTheFacility() throws Exception {
-    String id = hospitalCreatesDownReferral("DR-IT-1");
+    String id = hospital.createsDownReferral("DR-IT-1", true);
     String location = "/api/v1/referrals/" + id;
 
     JsonNode read = getJson(location, FACILITY);
@@ -215,19 +197,21 @@ class ReferralApiIT {
     assertThat(read.path("completion").path("carePlan").asText()).startsWith("CarePlan/");
     assertThat(read.path("completion").path("encounter").asText()).startsWith("Encounter/");
 
-    HttpResponse<String> noReason = send("POST", location + "/reject", "{}", FACILITY);
+    HttpResponse<String> noReason = gateway.send("POST", location + "/reject", "{}", FACILITY);
     assertThat(noReason.statusCode()).as(noReason.body()).isEqualTo(400);
     assertOutcome(noReason, "GW-1002", "reason");
-    HttpResponse<String> badBody = send("POST", location + "/accept", "{\"why\": 1}", FACILITY);
+    HttpResponse<String> badBody =
+        gateway.send("POST", location + "/accept", "{\"why\": 1}", FACILITY);
     assertThat(badBody.statusCode()).as(badBody.body()).isEqualTo(400);
     assertOutcome(badBody, "GW-1007", "why");
-    HttpResponse<String> stranger = send("POST", location + "/accept", null, OTHER_FACILITY);
+    HttpResponse<String> stranger =
+        gateway.send("POST", location + "/accept", null, OTHER_FACILITY);
     assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(403);
-    HttpResponse<String> noHeader = send("POST", location + "/accept", null, null);
+    HttpResponse<String> noHeader = gateway.send("POST", location + "/accept", null, null);
     assertThat(noHeader.statusCode()).as(noHeader.body()).isEqualTo(400);
     assertOutcome(noHeader, "GW-1023", "X-Facility-Code");
 
-    HttpResponse<String> accepted = send("POST", location + "/accept", null, FACILITY);
+    HttpResponse<String> accepted = gateway.send("POST", location + "/accept", null, FACILITY);
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
     read = JSON.readTree(accepted.body());
     assertThat(read.path("status").asText()).isEqualTo("accepted");
@@ -235,11 +219,11 @@ class ReferralApiIT {
     assertThat(read.at("/history/0/by").asText()).isEqualTo(HOSPITAL);
     assertThat(read.at("/history/2/by").asText()).isEqualTo(FACILITY);
 
-    HttpResponse<String> acceptAgain = send("POST", location + "/accept", null, FACILITY);
+    HttpResponse<String> acceptAgain = gateway.send("POST", location + "/accept", null, FACILITY);
     assertThat(acceptAgain.statusCode()).as(acceptAgain.body()).isEqualTo(409);
     assertOutcome(acceptAgain, "GW-1020", "status");
 
-    HttpResponse<String> completed = send("POST", location + "/complete", null, FACILITY);
+    HttpResponse<String> completed = gateway.send("POST", location + "/complete", null, FACILITY);
     assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
     read = JSON.readTree(completed.body());
     assertThat(read.path("status").asText()).isEqualTo("completed");
@@ -248,15 +232,15 @@ class ReferralApiIT {
     assertThat(getJson(location, FACILITY)).isEqualTo(read);
 
     HttpResponse<String> rejectLate =
-        send("POST", location + "/reject", "{\"reason\": \"x\"}", FACILITY);
+        gateway.send("POST", location + "/reject", "{\"reason\": \"x\"}", FACILITY);
     assertThat(rejectLate.statusCode()).as(rejectLate.body()).isEqualTo(409);
   }
 
   @Test
   void aRejectedDownReferralKeepsItsReason() throws Exception {
-    String id = hospitalCreatesDownReferral("DR-IT-2");
+    String id = hospital.createsDownReferral("DR-IT-2", true);
     HttpResponse<String> rejected =
-        send(
+        gateway.send(
             "POST", "/api/v1/referrals/" + id + "/reject", "{\"reason\": \"本院无空余护理床位\"}", FACILITY);
     assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
     JsonNode read = JSON.readTree(rejected.body());
@@ -266,7 +250,7 @@ class ReferralApiIT {
 
   @Test
   void twoWritersOnTheSameVersionCannotBothWin() throws Exception {
-    String id = hospitalCreatesDownReferral("DR-IT-3");
+    String id = hospital.createsDownReferral("DR-IT-3", true);
     var read = store.read(id).orElseThrow();
     Task first = ReferralStore.currentTask(read).orElseThrow();
     Task second = first.copy();
@@ -285,17 +269,19 @@ class ReferralApiIT {
 
   @Test
   void unknownIdsAndBadBodiesAreNamed() throws Exception {
-    HttpResponse<String> unknown = send("GET", "/api/v1/referrals/ref-nosuch", null, FACILITY);
+    HttpResponse<String> unknown =
+        gateway.send("GET", "/api/v1/referrals/ref-nosuch", null, FACILITY);
     assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
     assertOutcome(unknown, "GW-1011", "referralId");
     HttpResponse<String> unknownAct =
-        send("POST", "/api/v1/referrals/ref-nosuch/accept", null, FACILITY);
+        gateway.send("POST", "/api/v1/referrals/ref-nosuch/accept", null, FACILITY);
     assertThat(unknownAct.statusCode()).isEqualTo(404);
     HttpResponse<String> notAnAction =
-        send("POST", "/api/v1/referrals/ref-nosuch/approve", null, FACILITY);
+        gateway.send("POST", "/api/v1/referrals/ref-nosuch/approve", null, FACILITY);
     assertThat(notAnAction.statusCode()).isEqualTo(404);
     // A ServiceRequest that is not a referral is not one through this API.
-    assertThat(send("GET", "/api/v1/referrals/3.5", null, FACILITY).statusCode()).isEqualTo(404);
+    assertThat(gateway.send("GET", "/api/v1/referrals/3.5", null, FACILITY).statusCode())
+        .isEqualTo(404);
 
     ObjectNode green = minimalReferral("RF-IT-0003");
     green.putObject("greenChannel").put("department", "急诊科");
@@ -319,118 +305,6 @@ class ReferralApiIT {
     assertOutcome(downPost, "GW-1003", "direction");
   }
 
-  /** The hospital's down-referral, written directly on the FHIR server as a hospital would. */
-  private String hospitalCreatesDownReferral(String number) throws Exception {
-    String patient =
-        fhir(
-                "GET",
-                "Patient?identifier="
-                    + enc("https://fhir.yiyang.org/sid/resident-no/" + FACILITY + "|R0001"),
-                null)
-            .at("/entry/0/resource/id")
-            .asText();
-    assertThat(patient).isNotEmpty();
-    String hospital = organization(HOSPITAL, "hospital");
-    String facility = organization(FACILITY, "eldercare-facility");
-    String encounter =
-        created(
-            "Encounter",
-            "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"system\":"
-                + "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"IMP\"},"
-                + "\"subject\":{\"reference\":\"Patient/"
-                + patient
-                + "\"}}");
-    String summary =
-        created(
-            "DocumentReference",
-            "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"subject\":"
-                + "{\"reference\":\"Patient/"
-                + patient
-                + "\"},\"content\":[{\"attachment\":{\"contentType\":\"application/pdf\","
-                + "\"url\":\"https://hospital.example.org/discharge/1.pdf\"}}]}");
-    String carePlan =
-        created(
-            "CarePlan",
-            "{\"resourceType\":\"CarePlan\",\"status\":\"active\",\"intent\":\"plan\","
-                + "\"subject\":{\"reference\":\"Patient/"
-                + patient
-                + "\"}}");
-    String bundle =
-        """
-        {"resourceType": "Bundle", "type": "transaction", "entry": [
-          {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111",
-           "resource": {"resourceType": "ServiceRequest",
-             "meta": {"profile": ["https://fhir.yiyang.org/StructureDefinition/yy-service-request-referral"]},
-             "identifier": [{"system": "https://hospital.example.org/referral", "value": "%1$s"}],
-             "status": "active", "intent": "order",
-             "category": [{"coding": [{"system": "https://fhir.yiyang.org/CodeSystem/referral-type", "code": "down-referral"}]}],
-             "priority": "routine", "code": {"text": "康复护理"},
-             "subject": {"reference": "Patient/%2$s"}, "authoredOn": "2025-06-10T09:00:00+08:00",
-             "requester": {"reference": "Organization/%3$s"}, "performer": [{"reference": "Organization/%4$s"}],
-             "reasonCode": [{"text": "脑梗死恢复期，需康复训练与护理"}]},
-           "request": {"method": "POST", "url": "ServiceRequest"}},
-          {"fullUrl": "urn:uuid:22222222-2222-4222-8222-222222222222",
-           "resource": {"resourceType": "Task",
-             "meta": {"profile": ["https://fhir.yiyang.org/StructureDefinition/yy-task-referral"]},
-             "status": "requested", "intent": "order",
-             "code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]},
-             "focus": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"},
-             "for": {"reference": "Patient/%2$s"}, "authoredOn": "2025-06-10T09:00:00+08:00",
-             "lastModified": "2025-06-10T09:00:00+08:00",
-             "requester": {"reference": "Organization/%3$s"}, "owner": {"reference": "Organization/%4$s"},
-             "output": [
-               {"type": {"text": "住院"}, "valueReference": {"reference": "Encounter/%5$s"}},
-               {"type": {"text": "出院小结"}, "valueReference": {"reference": "DocumentReference/%6$s"}},
-               {"type": {"text": "照护计划"}, "valueReference": {"reference": "CarePlan/%7$s"}}]},
-           "request": {"method": "POST", "url": "Task"}}]}
-        """
-            .formatted(number, patient, hospital, facility, encounter, summary, carePlan);
-    JsonNode response = fhir("POST", "", JSON.readTree(bundle));
-    String location = response.at("/entry/0/response/location").asText();
-    assertThat(location).startsWith("ServiceRequest/");
-    return location.split("/")[1];
-  }
-
-  private String organization(String uscc, String type) throws Exception {
-    JsonNode found = fhir("GET", "Organization?identifier=" + enc(USCC + "|" + uscc), null);
-    if (found.path("entry").size() > 0) {
-      return found.at("/entry/0/resource/id").asText();
-    }
-    return created(
-        "Organization",
-        "{\"resourceType\":\"Organization\",\"identifier\":[{\"system\":\""
-            + USCC
-            + "\",\"value\":\""
-            + uscc
-            + "\"}],\"active\":true,\"type\":[{\"coding\":[{\"system\":"
-            + "\"https://fhir.yiyang.org/CodeSystem/organization-type\",\"code\":\""
-            + type
-            + "\"}]}]}");
-  }
-
-  private String created(String type, String json) throws Exception {
-    return fhir("POST", type, JSON.readTree(json)).path("id").asText();
-  }
-
-  /** The hospital moves the Task on, as it would on the FHIR server (optionally with outputs). */
-  private void hospitalMovesTask(String referralId, String status, List<String> outputs)
-      throws Exception {
-    ObjectNode task =
-        (ObjectNode)
-            fhir("GET", "Task?focus=ServiceRequest/" + referralId, null).at("/entry/0/resource");
-    task.put("status", status);
-    task.put("lastModified", java.time.OffsetDateTime.now().toString());
-    if (outputs != null) {
-      var array = task.putArray("output");
-      for (String reference : outputs) {
-        ObjectNode output = array.addObject();
-        output.putObject("type").put("text", "就诊");
-        output.putObject("valueReference").put("reference", reference);
-      }
-    }
-    fhir("PUT", "Task/" + task.path("id").asText(), task);
-  }
-
   private ObjectNode minimalReferral(String number) {
     ObjectNode referral = JSON.createObjectNode();
     referral.put("facilityCode", FACILITY);
@@ -449,77 +323,13 @@ class ReferralApiIT {
     return out;
   }
 
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  private static void assertOutcome(HttpResponse<String> response, String code, String field)
-      throws IOException {
-    JsonNode outcome = JSON.readTree(response.body());
-    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
-    boolean found = false;
-    for (JsonNode issue : outcome.path("issue")) {
-      found |=
-          code.equals(issue.path("details").path("coding").get(0).path("code").asText())
-              && (field == null || field.equals(issue.path("expression").path(0).asText()));
-    }
-    assertThat(found).as("%s on %s in %s", code, field, response.body()).isTrue();
-  }
-
-  private ObjectNode sample(String mapping) throws IOException {
-    try (InputStream in =
-        getClass().getResourceAsStream("/mappings/to-fhir/" + mapping + "/sample.json")) {
-      assertThat(in).as("sample of " + mapping).isNotNull();
-      return (ObjectNode) JSON.readTree(in);
-    }
-  }
-
   private JsonNode getJson(String path, String facility) throws Exception {
-    HttpResponse<String> response = send("GET", path, null, facility);
+    HttpResponse<String> response = gateway.send("GET", path, null, facility);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
 
   private HttpResponse<String> post(String path, JsonNode body, String facility) throws Exception {
-    return send("POST", path, body.toString(), facility);
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String facility)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (facility != null) {
-      request.header("X-Facility-Code", facility);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A call on the FHIR server, as the hospital makes it; fails the test on any error. */
-  private JsonNode fhir(String method, String path, JsonNode body) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/" + path))
-            .header("Accept", "application/fhir+json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.toString()));
-    if (body != null) {
-      request.header("Content-Type", "application/fhir+json");
-    }
-    HttpResponse<String> response =
-        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isLessThan(300);
-    return JSON.readTree(response.body());
+    return gateway.send("POST", path, body.toString(), facility);
   }
 }

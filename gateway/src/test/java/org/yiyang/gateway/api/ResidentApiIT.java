@@ -1,18 +1,15 @@
 package org.yiyang.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.yiyang.gateway.GatewayClient.JSON;
+import static org.yiyang.gateway.GatewayClient.enc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +21,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.yiyang.gateway.GatewayClient;
 import org.yiyang.profiles.Canonical;
 
 /**
@@ -38,21 +36,18 @@ class ResidentApiIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("gateway.data-dir", () -> dataDir.toString());
-    registry.add("gateway.fhir.base-url", () -> "");
     // The first write to a cold embedded server can take seconds; these tests are about answers.
-    registry.add("gateway.delivery.sync-deadline", () -> "30s");
+    GatewayClient.embeddedServer(registry, () -> dataDir);
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
 
+  private GatewayClient gateway;
   private ObjectNode example;
 
   @BeforeEach
   void loadExample() throws IOException {
+    gateway = new GatewayClient(port);
     try (InputStream in = getClass().getResourceAsStream("/residents/example.json")) {
       example = (ObjectNode) JSON.readTree(in);
     }
@@ -108,7 +103,7 @@ class ResidentApiIT {
         fhirSearch("Organization?identifier=" + enc(Canonical.SID_USCC + "|52330300MJ8712345N"));
     assertThat(org.path("total").asInt()).isEqualTo(1);
 
-    HttpResponse<String> back = get("/api/v1/residents/52330300MJ8712345N/R-TWICE");
+    HttpResponse<String> back = gateway.get("/api/v1/residents/52330300MJ8712345N/R-TWICE");
     assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
     JsonNode resident = JSON.readTree(back.body());
     example
@@ -129,7 +124,8 @@ class ResidentApiIT {
     example.put("idCardNo", "330302194305120025");
     HttpResponse<String> response = post(example.toString());
     assertReject(response, 400, "GW-1004", "idCardNo");
-    assertThat(get("/api/v1/residents/52330300MJ8712345N/R-BADCHECK").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/api/v1/residents/52330300MJ8712345N/R-BADCHECK").statusCode())
+        .isEqualTo(404);
     assertThat(
             fhirSearch(
                     "Patient?identifier=" + enc(Canonical.SID_CITIZEN_ID + "|330302194305120025"))
@@ -182,19 +178,20 @@ class ResidentApiIT {
   @Test
   void wrongContentTypeIs415() throws Exception {
     HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(uri("/api/v1/residents"))
+        gateway.send(
+            HttpRequest.newBuilder(gateway.uri("/api/v1/residents"))
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(example.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+                .build());
     assertReject(response, 415, "GW-1010", null);
   }
 
   @Test
   void unknownResidentIs404AndBadFacilityCodeIs400() throws Exception {
-    assertReject(get("/api/v1/residents/52330300MJ8712345N/NOBODY"), 404, "GW-1011", "residentNo");
-    assertReject(get("/api/v1/residents/52330300MJ8712345X/R0001"), 400, "GW-1008", "facilityCode");
+    assertReject(
+        gateway.get("/api/v1/residents/52330300MJ8712345N/NOBODY"), 404, "GW-1011", "residentNo");
+    assertReject(
+        gateway.get("/api/v1/residents/52330300MJ8712345X/R0001"), 400, "GW-1008", "facilityCode");
   }
 
   @Test
@@ -210,10 +207,10 @@ class ResidentApiIT {
 
   @Test
   void embeddedServerAndHealthAreUp() throws Exception {
-    HttpResponse<String> metadata = get("/fhir/metadata");
+    HttpResponse<String> metadata = gateway.get("/fhir/metadata");
     assertThat(metadata.statusCode()).isEqualTo(200);
     assertThat(metadata.body()).contains("CapabilityStatement");
-    HttpResponse<String> health = get("/actuator/health");
+    HttpResponse<String> health = gateway.get("/actuator/health");
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
   }
@@ -238,30 +235,12 @@ class ResidentApiIT {
   }
 
   private HttpResponse<String> post(String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri("/api/v1/residents"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return gateway.post("/api/v1/residents", body);
   }
 
   private JsonNode fhirSearch(String query) throws Exception {
-    HttpResponse<String> response = get("/fhir/" + query + "&_total=accurate");
+    HttpResponse<String> response = gateway.get("/fhir/" + query + "&_total=accurate");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

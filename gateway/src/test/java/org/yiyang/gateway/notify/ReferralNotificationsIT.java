@@ -7,15 +7,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.yiyang.gateway.GatewayClient.JSON;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -42,7 +40,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.yiyang.gateway.FacilityWebhook;
 import org.yiyang.gateway.GatewayApplication;
+import org.yiyang.gateway.GatewayClient;
 import org.yiyang.profiles.Canonical;
 
 /**
@@ -57,8 +57,6 @@ class ReferralNotificationsIT {
   static final String SECRET = "whsec_referrals_it_0123456789";
   static final String HOOK = "/hooks/yiyang";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @RegisterExtension
@@ -179,11 +177,11 @@ class ReferralNotificationsIT {
       assertThat(badCode.body()).contains("GW-1008");
 
       HttpResponse<String> deleted =
-          HTTP.send(
-              HttpRequest.newBuilder(uri(gateway, "/api/v1/admin/webhooks/" + FACILITY))
-                  .DELETE()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          client(gateway)
+              .send(
+                  HttpRequest.newBuilder(client(gateway).uri("/api/v1/admin/webhooks/" + FACILITY))
+                      .DELETE()
+                      .build());
       assertThat(deleted.statusCode()).isEqualTo(204);
       assertThat(get(gateway, "/api/v1/admin/webhooks/" + FACILITY).statusCode()).isEqualTo(404);
 
@@ -235,24 +233,13 @@ class ReferralNotificationsIT {
       if (e.getResponse().getStatus() / 100 != 2) {
         continue;
       }
-      byte[] body = e.getRequest().getBody();
-      assertThat(
-              WebhookSignature.verify(
-                  SECRET, e.getRequest().getHeader(WebhookSignature.HEADER), body))
-          .as("signature")
-          .isTrue();
-      JsonNode event = JSON.readTree(body);
-      assertThat(e.getRequest().getHeader(WebhookSignature.EVENT_ID_HEADER))
-          .isEqualTo(event.path("eventId").asText());
-      events.add(event);
+      events.add(FacilityWebhook.signedEvent(e, SECRET));
     }
     return events;
   }
 
   static List<ServeEvent> served() {
-    List<ServeEvent> all = new ArrayList<>(facility.getAllServeEvents());
-    all.sort(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()));
-    return all;
+    return FacilityWebhook.served(facility);
   }
 
   /** Waits until {@code n} notifications arrived, then checks that no more (no duplicate) do. */
@@ -289,22 +276,17 @@ class ReferralNotificationsIT {
 
   private static HttpResponse<String> put(
       ConfigurableApplicationContext gateway, String facilityCode, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri(gateway, "/api/v1/admin/webhooks/" + facilityCode))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client(gateway).send("PUT", "/api/v1/admin/webhooks/" + facilityCode, body, null);
   }
 
   private static HttpResponse<String> get(ConfigurableApplicationContext gateway, String path)
       throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri(gateway, path)).build(), HttpResponse.BodyHandlers.ofString());
+    return client(gateway).get(path);
   }
 
   static IGenericClient fhir(ConfigurableApplicationContext gateway) {
-    return FhirContext.forR4Cached().newRestfulGenericClient(uri(gateway, "/fhir").toString());
+    return FhirContext.forR4Cached()
+        .newRestfulGenericClient(client(gateway).uri("/fhir").toString());
   }
 
   /** What a hospital does on the FHIR server: a referral ServiceRequest and its Task. */
@@ -346,8 +328,7 @@ class ReferralNotificationsIT {
     fhir.update().resource(task).execute();
   }
 
-  private static URI uri(ConfigurableApplicationContext context, String path) {
-    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    return URI.create("http://127.0.0.1:" + port + path);
+  private static GatewayClient client(ConfigurableApplicationContext context) {
+    return new GatewayClient(((WebServerApplicationContext) context).getWebServer().getPort());
   }
 }
