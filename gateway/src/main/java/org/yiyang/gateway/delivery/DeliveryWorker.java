@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.config.GatewayProperties;
 import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalConfig;
+import org.yiyang.gateway.logging.SafeTrace;
 
 /**
  * Delivers from the journal: a scheduler polls for due messages and hands each, claimed, to a
@@ -123,7 +124,7 @@ public class DeliveryWorker implements SmartLifecycle {
             try {
               attempt.run(id, owner);
             } catch (RuntimeException e) {
-              log.error("Delivery of message {} failed unexpectedly", id, e);
+              log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
             } finally {
               inFlight.remove(id, done);
               done.complete(null);

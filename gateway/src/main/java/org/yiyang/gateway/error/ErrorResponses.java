@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.mappings.MappingDefinitionException;
 import org.yiyang.mappings.MappingException;
 import org.yiyang.profiles.Canonical;
@@ -78,11 +79,12 @@ public class ErrorResponses {
       // a request in that window is refused for now, not failed.
       return new NotReady();
     }
+    // The exception's message may quote the record: classes and frames only (SafeTrace).
     log.error(
-        "Unexpected failure ({}); answering {}",
+        "Unexpected failure ({}); answering {}\n{}",
         t.getClass().getName(),
         ErrorCode.INTERNAL.code(),
-        t);
+        SafeTrace.of(t));
     return GatewayException.of(ErrorCode.INTERNAL, "", "An internal error occurred.");
   }
 

@@ -24,6 +24,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
 
 /**
@@ -169,7 +170,7 @@ public class ReferralChangePoller implements SmartLifecycle {
       lastPollOutcome = "failed: " + e.getClass().getSimpleName();
       log.warn("Referral change poll failed ({}); trying again later", e.getClass().getName());
       // The stack trace only at DEBUG: HAPI's messages may quote resource content.
-      log.debug("Referral change poll failure", e);
+      log.debug("Referral change poll failure\n{}", SafeTrace.of(e));
     } finally {
       lastPollAt = Instant.now();
     }

@@ -2,10 +2,14 @@ package org.yiyang.gateway.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.CamelExecutionException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** How failures become answers: the classifier every route and controller shares. */
 class ErrorResponsesTest {
@@ -26,9 +30,24 @@ class ErrorResponsesTest {
   }
 
   @Test
-  void anUnexpectedFailureIs500WithoutItsMessage() {
-    ApiResponse response =
-        errors.toResponse(new IllegalStateException("secret 330302194305120024"));
+  void anUnexpectedFailureIs500WithoutItsMessageInTheAnswerOrTheLog() {
+    Logger logger = (Logger) LoggerFactory.getLogger(ErrorResponses.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    ApiResponse response;
+    try {
+      response = errors.toResponse(new IllegalStateException("secret 330302194305120024"));
+    } finally {
+      logger.detachAppender(logged);
+    }
+    assertThat(logged.list).hasSize(1);
+    ILoggingEvent line = logged.list.get(0);
+    assertThat(line.getFormattedMessage())
+        .contains("java.lang.IllegalStateException")
+        .contains("ErrorResponsesTest")
+        .doesNotContain("330302194305120024");
+    assertThat(line.getThrowableProxy()).isNull();
     assertThat(response.status()).isEqualTo(500);
     OperationOutcome outcome = (OperationOutcome) response.body();
     assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
