@@ -19,8 +19,11 @@ import org.yiyang.gateway.config.GatewayProperties;
 @Component
 public class FhirServer {
 
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
+  /**
+   * {@code Cache-Control: no-cache} for every search and read whose caller must see what was
+   * written a moment ago (identity checks, read-backs, state changes, the change poller).
+   */
+  public static final CacheControlDirective NO_CACHE = new CacheControlDirective().setNoCache(true);
 
   private final GatewayProperties properties;
   private final Environment environment;

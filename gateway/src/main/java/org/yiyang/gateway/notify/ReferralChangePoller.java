@@ -1,6 +1,5 @@
 package org.yiyang.gateway.notify;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.gclient.DateClientParam;
@@ -40,8 +39,6 @@ public class ReferralChangePoller implements SmartLifecycle {
   static final String TASK_CODE = "fulfill";
 
   private static final Logger log = LoggerFactory.getLogger(ReferralChangePoller.class);
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
 
   private final FhirServer fhir;
   private final NotifyState state;
@@ -134,7 +131,7 @@ public class ReferralChangePoller implements SmartLifecycle {
               .sort()
               .ascending("_lastUpdated")
               .count(properties.pageSize())
-              .cacheControl(NO_CACHE)
+              .cacheControl(FhirServer.NO_CACHE)
               .returnBundle(Bundle.class);
       if (cursor.isPresent()) {
         query =

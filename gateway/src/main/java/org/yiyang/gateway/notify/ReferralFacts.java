@@ -52,6 +52,6 @@ public class ReferralFacts implements ReferralDescriber {
           referralId.get(),
           e.getClass().getSimpleName());
     }
-    return parties.describe(task);
+    return Optional.of(parties.describe(referralId.get(), task));
   }
 }

@@ -15,7 +15,7 @@ import org.yiyang.profiles.Canonical;
  * Organization among the Task's requester and owner with a USCC identifier is a facility it
  * concerns (only those with a webhook get anything); the envelope's {@code referral} is null.
  */
-class TaskPartiesDescriber implements ReferralDescriber {
+class TaskPartiesDescriber {
 
   private final FhirServer fhir;
 
@@ -23,28 +23,13 @@ class TaskPartiesDescriber implements ReferralDescriber {
     this.fhir = fhir;
   }
 
-  @Override
-  public Optional<Described> describe(Task task) {
-    Optional<String> referralId = referralId(task);
-    if (referralId.isEmpty()) {
-      return Optional.empty();
-    }
+  /** The referral {@code referralId} carried by {@code task}, told by the Task's parties. */
+  ReferralDescriber.Described describe(String referralId, Task task) {
     List<String> facilities = new ArrayList<>();
     for (Reference party : List.of(task.getRequester(), task.getOwner())) {
       uscc(party).filter(code -> !facilities.contains(code)).ifPresent(facilities::add);
     }
-    return Optional.of(new Described(referralId.get(), facilities, null));
-  }
-
-  /** The referral's id: the local ServiceRequest in the Task's focus. */
-  static Optional<String> referralId(Task task) {
-    if (!task.hasFocus() || !task.getFocus().hasReference()) {
-      return Optional.empty();
-    }
-    var id = task.getFocus().getReferenceElement();
-    return "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart() && !id.isAbsolute()
-        ? Optional.of(id.getIdPart())
-        : Optional.empty();
+    return new ReferralDescriber.Described(referralId, facilities, null);
   }
 
   private Optional<String> uscc(Reference party) {

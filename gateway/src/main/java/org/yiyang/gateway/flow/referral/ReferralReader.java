@@ -86,7 +86,8 @@ public class ReferralReader {
       return Optional.empty();
     }
     var id = reference.getReferenceElement();
-    return "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart()
+    // A ServiceRequest on another server is not a referral of this one (absolute reference).
+    return "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart() && !id.isAbsolute()
         ? Optional.of(id.getIdPart())
         : Optional.empty();
   }

@@ -1,7 +1,6 @@
 package org.yiyang.gateway.flow.referral;
 
 import ca.uhn.fhir.model.api.Include;
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -28,8 +27,6 @@ import org.yiyang.profiles.ErrorCode;
 public class ReferralStore {
 
   private static final Pattern FHIR_ID = Pattern.compile("^[A-Za-z0-9\\-.]{1,64}$");
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
 
   /** Marks the Task versions added to a read Bundle: their fullUrl contains this segment. */
   public static final String HISTORY_SEGMENT = "/_history/";
@@ -69,7 +66,7 @@ public class ReferralStore {
             .revInclude(new Include("Appointment:based-on"))
             .revInclude(new Include("DocumentReference:related"))
             .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE)
+            .cacheControl(FhirServer.NO_CACHE)
             .execute();
     Optional<ServiceRequest> request =
         resources(found, ServiceRequest.class).stream()
@@ -131,7 +128,7 @@ public class ReferralStore {
                 .read()
                 .resource(Task.class)
                 .withIdAndVersion(id, String.valueOf(v))
-                .cacheControl(NO_CACHE)
+                .cacheControl(FhirServer.NO_CACHE)
                 .execute());
       } catch (ca.uhn.fhir.rest.server.exceptions.ResourceGoneException
           | ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException expunged) {

@@ -1,6 +1,5 @@
 package org.yiyang.gateway.flow.summary;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.gclient.IQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,9 +37,6 @@ import org.yiyang.profiles.Fhir;
  */
 @Component
 public class ResidentSummary {
-
-  private static final CacheControlDirective NO_CACHE =
-      new CacheControlDirective().setNoCache(true);
 
   /** Follow-up records looked at per summary (newest first), to find one per care plan. */
   static final int MAX_FOLLOWUPS = 200;
@@ -157,7 +153,7 @@ public class ResidentSummary {
             .elementsSubset("id")
             .count(MAX_FOLLOWUPS)
             .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE)
+            .cacheControl(FhirServer.NO_CACHE)
             .execute();
     Set<String> activeIds = new LinkedHashSet<>();
     matches(active)
@@ -192,7 +188,7 @@ public class ResidentSummary {
             .descending("date")
             .count(count)
             .returnBundle(Bundle.class)
-            .cacheControl(NO_CACHE);
+            .cacheControl(FhirServer.NO_CACHE);
     return query.execute();
   }
 
