@@ -11,7 +11,6 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
 import org.hl7.fhir.r5.model.StructureDefinition;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
 import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
@@ -163,11 +161,10 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     try {
       validator = borrow();
       validator.beginRun();
-      validator.validate(
+      validator.validateJson(
           context.getOptions().getAppContext(),
           messages,
-          new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-          FhirFormat.JSON,
+          json.getBytes(StandardCharsets.UTF_8),
           profiles);
       healthy = true;
     } finally {
