@@ -1,10 +1,12 @@
 package org.yiyang.gateway.config;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.mappings.MappingCatalog;
 import org.yiyang.profiles.RegionalValidator;
 
@@ -17,6 +19,8 @@ import org.yiyang.profiles.RegionalValidator;
 public class ConformanceConfig {
 
   private static final Logger log = LoggerFactory.getLogger(ConformanceConfig.class);
+
+  private static final AtomicReference<CompletableFuture<Void>> WARM_UP = new AtomicReference<>();
 
   @Bean
   public MappingCatalog mappingCatalog() {
@@ -31,15 +35,41 @@ public class ConformanceConfig {
   }
 
   @Bean
-  public ValidatorWarmUp validatorWarmUp(RegionalValidator validator) {
-    return new ValidatorWarmUp(
-        CompletableFuture.runAsync(
+  public ValidatorWarmUp validatorWarmUp() {
+    return new ValidatorWarmUp(startValidatorWarmUp());
+  }
+
+  /**
+   * Starts the shared validator's warm-up on its own thread, once per JVM (the validator is
+   * JVM-wide, {@link RegionalValidator#shared()}); later calls return the same future. {@code
+   * GatewayApplication} calls it as soon as logging is set up, so the warm-up (loading the core
+   * definitions, generating snapshots, validating the package examples: seconds on one core) runs
+   * beside the application context's start instead of after the beans before it.
+   */
+  public static CompletableFuture<Void> startValidatorWarmUp() {
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    if (!WARM_UP.compareAndSet(null, started)) {
+      return WARM_UP.get();
+    }
+    Thread thread =
+        new Thread(
             () -> {
               long start = System.nanoTime();
-              validator.warmUp();
-              log.info(
-                  "Profile validator warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-            }));
+              try {
+                RegionalValidator.shared().warmUp();
+                log.info(
+                    "Profile validator warmed up in {} ms",
+                    (System.nanoTime() - start) / 1_000_000);
+                started.complete(null);
+              } catch (RuntimeException | Error e) {
+                log.error("Profile validator warm-up failed: {}", SafeTrace.of(e));
+                started.completeExceptionally(e);
+              }
+            },
+            "validator-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+    return started;
   }
 
   /** The validator's warm-up, started at boot; readiness is DOWN until it completes. */
