@@ -2,6 +2,7 @@ package org.yiyang.profiles.validation;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
@@ -17,10 +18,16 @@ import org.hl7.fhir.r5.model.StructureDefinition;
  * definition per source resource. This class remembers that object per (type, URL), so repeated
  * asks take no lock and no chain look-up.
  *
- * <p>Only final answers are remembered (see {@link #isFinal}), and only resources that were found,
- * so the map is bounded by the definitions the chain holds (a few thousand at most), never by
- * input: an unknown profile URL in a record is asked of the chain every time, as before. The bound
- * below is a guard, not a size expected.
+ * <p>Only final answers are remembered (see {@link #isFinal}), so the map of found definitions is
+ * bounded by what the chain holds (a few thousand at most). URLs the chain does not know are
+ * remembered too: the core asks for them on every resource (the StructureDefinition of the FHIRPath
+ * type {@code System.String} behind every primitive's value, a ValueSet under the URL of each
+ * coding's code system, about 20 asks per Patient), and each such ask went through the chain's
+ * global lock and its expiring cache. A miss cannot turn into a hit while the gateway runs (the
+ * chain is the conformance package, the core definitions and built-in terminology, all loaded
+ * once), but those URLs come from input (a record's {@code meta.profile}, its codings' systems), so
+ * at most {@link #MAX_ABSENT} of them are remembered; beyond that a miss is asked of the chain
+ * every time, as before. Both bounds are guards, not sizes expected.
  */
 final class CachingWorkerContext extends WorkerContextValidationSupportAdapter {
 
@@ -34,6 +41,14 @@ final class CachingWorkerContext extends WorkerContextValidationSupportAdapter {
   private final Map<Class<?>, Map<String, Resource>> found = new ConcurrentHashMap<>();
 
   private final AtomicInteger entries = new AtomicInteger();
+
+  /** More than the distinct unknown URLs a sane feed produces; a flood of junk stops here. */
+  static final int MAX_ABSENT = 1_000;
+
+  /** URLs (per type) the chain answered with nothing. */
+  private final Map<Class<?>, Set<String>> absent = new ConcurrentHashMap<>();
+
+  private final AtomicInteger absentEntries = new AtomicInteger();
 
   CachingWorkerContext(IValidationSupport validationSupport) {
     super(validationSupport);
@@ -52,7 +67,17 @@ final class CachingWorkerContext extends WorkerContextValidationSupportAdapter {
       T same = (T) known;
       return same;
     }
+    Set<String> unknown = absent.computeIfAbsent(type, t -> ConcurrentHashMap.newKeySet());
+    if (unknown.contains(url)) {
+      return null;
+    }
     T fetched = super.fetchResource(type, url);
+    if (fetched == null) {
+      if (absentEntries.get() < MAX_ABSENT && unknown.add(url)) {
+        absentEntries.incrementAndGet();
+      }
+      return null;
+    }
     if (isFinal(fetched)
         && entries.get() < MAX_ENTRIES
         && ofType.putIfAbsent(url, fetched) == null) {
@@ -77,5 +102,10 @@ final class CachingWorkerContext extends WorkerContextValidationSupportAdapter {
   /** How many definitions are remembered (for tests and diagnostics). */
   int size() {
     return entries.get();
+  }
+
+  /** How many unknown URLs are remembered (for tests and diagnostics). */
+  int absentSize() {
+    return absentEntries.get();
   }
 }
