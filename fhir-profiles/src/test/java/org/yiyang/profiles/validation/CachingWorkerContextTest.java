@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -111,11 +110,6 @@ class CachingWorkerContextTest {
     public <T extends IBaseResource> T fetchResource(Class<T> type, String url) {
       asks.merge(url, 1, Integer::sum);
       return core.fetchResource(type, url);
-    }
-
-    @Override
-    public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
-      return core.fetchAllStructureDefinitions();
     }
   }
 }
