@@ -215,6 +215,18 @@ class ResidentApiIT {
     assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
   }
 
+  /**
+   * HAPI's JPA server brings springdoc onto the class path; its auto-configuration published a
+   * Swagger UI and an OpenAPI document that answered 500. The gateway publishes neither.
+   */
+  @Test
+  void noUnpublishedPagesFromLibraries() throws Exception {
+    for (String path :
+        new String[] {"/v3/api-docs", "/swagger-ui/index.html", "/swagger-ui.html"}) {
+      assertReject(gateway.get(path), 404, "GW-1011", null);
+    }
+  }
+
   private void assertReject(HttpResponse<String> response, int status, String code, String field)
       throws IOException {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
