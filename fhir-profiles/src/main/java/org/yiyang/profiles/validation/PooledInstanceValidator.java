@@ -42,9 +42,10 @@ import org.hl7.fhir.validation.ValidatorSettings;
 public final class PooledInstanceValidator implements IInstanceValidatorModule {
 
   /**
-   * Runs after which a pooled validator is dropped. The core validator keeps a list of every coding
-   * it has seen (used only for an IPS check we do not run), so an instance that lived forever would
-   * hold every resource it ever validated; recycling bounds that memory at a negligible cost.
+   * Runs after which a pooled validator is dropped. A validator empties the core's list of seen
+   * codings after each run ({@link ReusableInstanceValidator#endRun}); recycling still bounds
+   * whatever else the core keeps per instance (its canonical look-ups, its map of narrative ids),
+   * and that list too, should a core upgrade move it. One constructor per 256 runs costs little.
    */
   static final int MAX_RUNS_PER_VALIDATOR = 256;
 
@@ -108,6 +109,11 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     return verdicts.hits();
   }
 
+  /** The worker context every pooled validator shares (for tests). */
+  CachingWorkerContext workerContext() {
+    return workerContext;
+  }
+
   /** How many core validators have been built so far (for tests and diagnostics). */
   public long validatorsCreated() {
     return created.get();
@@ -169,6 +175,7 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
       healthy = true;
     } finally {
       if (healthy) {
+        validator.endRun();
         giveBack(validator);
       }
       permits.release();
@@ -206,7 +213,8 @@ public final class PooledInstanceValidator implements IInstanceValidatorModule {
     }
   }
 
-  private ReusableInstanceValidator newValidator() {
+  /** A new core validator with HAPI's settings (package-private for tests). */
+  ReusableInstanceValidator newValidator() {
     ReusableInstanceValidator v;
     try {
       v =
