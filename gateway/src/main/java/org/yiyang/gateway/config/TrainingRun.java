@@ -20,10 +20,11 @@ import org.yiyang.gateway.logging.SafeTrace;
 /**
  * The training run of {@code bin/gateway} (docs/operations.md, ADR 0035): with {@code
  * gateway.training-run=true} the gateway starts as usual, waits until it is ready (the context is
- * up and the validator has warmed up), and exits. A JVM started with {@code -XX:AOTCacheOutput}
- * writes at that exit what it loaded, linked and profiled on the way, and later starts read it back
- * instead of doing that work again. Exit code 0 when the start completed, 1 when the warm-up failed
- * or did not end in time: the launcher then throws the recording away.
+ * up and the validator has warmed up), and exits. A JVM started to record a start-up cache writes
+ * at that exit what the start loaded (a CDS class list), or on JDK 25 also what it linked and
+ * profiled (an AOT cache); later starts read it back instead of doing that work again. Exit code 0
+ * when the start completed, 1 when the warm-up failed or did not end in time: the launcher then
+ * throws the recording away.
  */
 @Component
 @ConditionalOnProperty(name = "gateway.training-run", havingValue = "true")

@@ -1,7 +1,6 @@
 package org.yiyang.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yiyang.gateway.PackagedJar;
 
 /**
  * The packaged jar in training mode, as {@code bin/gateway} runs it before recording its start-up
@@ -19,18 +19,11 @@ class TrainingRunIT {
 
   @Test
   void startsWarmsUpAndExitsWithZero(@TempDir Path data) throws Exception {
-    Path jar = Path.of("target", "yiyang-gateway.jar").toAbsolutePath();
-    assumeTrue(Files.exists(jar), "runs against the packaged jar (mvn verify)");
+    Path jar = PackagedJar.require();
     Path log = data.resolve("training.log");
     ProcessBuilder pb =
         new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            "-XX:TieredStopAtLevel=1",
-            "-jar",
-            jar.toString(),
-            "--gateway.training-run=true",
-            "--server.port=0");
+            PackagedJar.command(jar, "--gateway.training-run=true", "--server.port=0"));
     pb.environment().put("GATEWAY_DATA_DIR", data.resolve("data").toString());
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yiyang.gateway.PackagedJar;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.rules.CitizenId;
 
@@ -83,8 +83,7 @@ class ReliabilityDrillIT {
 
   @Test
   void nothingLostNothingDoubledThroughAFlakyNetworkAndAKill() throws Exception {
-    Path jar = Path.of("target", "yiyang-gateway.jar").toAbsolutePath();
-    assumeTrue(Files.exists(jar), "the drill runs against the packaged jar (mvn verify)");
+    Path jar = PackagedJar.require();
     int records = Integer.getInteger("drill.records", 40);
     int senders = Integer.getInteger("drill.senders", 4);
     long started = System.nanoTime();
@@ -257,16 +256,13 @@ class ReliabilityDrillIT {
     Files.createDirectories(dir);
     ProcessBuilder pb =
         new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            "-XX:TieredStopAtLevel=1",
-            "-jar",
-            jar.toString(),
-            "--gateway.delivery.initial-backoff=200ms",
-            "--gateway.delivery.max-backoff=2s",
-            "--gateway.delivery.max-attempts=200",
-            "--gateway.delivery.poll-interval=200ms",
-            "--gateway.fhir.read-timeout=10s");
+            PackagedJar.command(
+                jar,
+                "--gateway.delivery.initial-backoff=200ms",
+                "--gateway.delivery.max-backoff=2s",
+                "--gateway.delivery.max-attempts=200",
+                "--gateway.delivery.poll-interval=200ms",
+                "--gateway.fhir.read-timeout=10s"));
     Map<String, String> environment = new HashMap<>(env);
     environment.put("PORT", String.valueOf(port));
     environment.put("GATEWAY_DATA_DIR", dir.toString());
