@@ -22,9 +22,12 @@ public final class Corpus {
 
   private Corpus() {}
 
-  /** The resident-to-patient mapping, compiled once. */
+  /** The resident-to-patient mapping, compiled once, under a random resource-id key. */
   public static Mapping residentMapping() {
-    return MappingCatalog.loadFromClasspath().get("resident-to-patient");
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    return MappingCatalog.loadFromClasspath(org.yiyang.mappings.ResourceIdKey.of(secret))
+        .get("resident-to-patient");
   }
 
   /** {@code n} mapped transaction Bundles (Organization + Patient), distinct residents. */

@@ -47,18 +47,19 @@ public final class MappingCatalog {
    * codes against the regional conformance package. Costly: call once at startup and keep the
    * result.
    *
+   * @param idKey the deployment's secret for the ids the mappings give resources
    * @throws MappingDefinitionException naming the file and the problem when any definition is
    *     broken
    */
-  public static MappingCatalog loadFromClasspath() {
+  public static MappingCatalog loadFromClasspath(ResourceIdKey idKey) {
     ConformancePackage conformance = ConformancePackage.load();
-    return load(MappingCatalog.class.getClassLoader(), conformance::hasCode);
+    return load(MappingCatalog.class.getClassLoader(), conformance::hasCode, idKey);
   }
 
-  static MappingCatalog load(ClassLoader loader, CodeLookup codes) {
+  static MappingCatalog load(ClassLoader loader, CodeLookup codes, ResourceIdKey idKey) {
     JsonNode index = readJson(loader, INDEX);
     ConceptMapRegistry conceptMaps = ConceptMapRegistry.parse(readConceptMaps(loader, index));
-    MappingFunctions functions = new MappingFunctions(conceptMaps);
+    MappingFunctions functions = new MappingFunctions(conceptMaps, idKey);
     Map<String, Mapping> mappings = new LinkedHashMap<>();
     for (String folder : strings(index, "mappings")) {
       Mapping mapping = compile(loader, folder, codes, functions);

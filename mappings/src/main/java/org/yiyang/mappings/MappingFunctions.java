@@ -5,10 +5,7 @@ import com.dashjoin.jsonata.Jsonata.JFunction;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,8 +23,9 @@ import org.yiyang.profiles.ErrorCode;
  *   <li>{@code $translate(code, conceptMapUrl, field)}: the target code of a ConceptMap;
  *   <li>{@code $translateCoding(code, conceptMapUrl, field)}: the same as {@code {system, code}};
  *   <li>{@code $translateReverse(code, conceptMapUrl, field)}: target back to source code;
- *   <li>{@code $resourceId(prefix, key...)}: prefix + first 32 hex of SHA-256 of the keys joined by
- *       {@code |};
+ *   <li>{@code $resourceId(prefix, key...)}: prefix + first 32 hex of HMAC-SHA256 of the keys
+ *       joined by {@code |}, keyed with the deployment's {@link ResourceIdKey}: stable for a
+ *       record, not guessable from the facility code and record number alone;
  *   <li>{@code $uuid(key...)}: {@code urn:uuid:} + name-based (type 3) UUID of the keys joined by
  *       {@code |}.
  * </ul>
@@ -43,9 +41,11 @@ final class MappingFunctions {
   private static final Map<String, String> CANONICAL = canonicalConstants();
 
   private final ConceptMapRegistry conceptMaps;
+  private final ResourceIdKey idKey;
 
-  MappingFunctions(ConceptMapRegistry conceptMaps) {
+  MappingFunctions(ConceptMapRegistry conceptMaps, ResourceIdKey idKey) {
     this.conceptMaps = conceptMaps;
+    this.idKey = idKey;
   }
 
   /** Registers the functions on a compiled expression (before it is shared between threads). */
@@ -79,7 +79,8 @@ final class MappingFunctions {
                   : conceptMaps.translateReverse(code, string(args, 1), string(args, 2)).code();
             }));
     expression.registerFunction(
-        "resourceId", fn(args -> resourceId(string(args, 0), keys(args.subList(1, args.size())))));
+        "resourceId",
+        fn(args -> resourceId(idKey, string(args, 0), keys(args.subList(1, args.size())))));
     expression.registerFunction("uuid", fn(args -> uuid(keys(args))));
   }
 
@@ -108,16 +109,9 @@ final class MappingFunctions {
     return value;
   }
 
-  /** Prefix + first 32 hex characters of SHA-256 over the keys joined by '|'. */
-  static String resourceId(String prefix, List<String> keys) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(String.join("|", keys).getBytes(StandardCharsets.UTF_8));
-      return (prefix == null ? "" : prefix) + HexFormat.of().formatHex(digest).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+  /** Prefix + first 32 hex characters of HMAC-SHA256 (keyed) over the keys joined by '|'. */
+  static String resourceId(ResourceIdKey key, String prefix, List<String> keys) {
+    return (prefix == null ? "" : prefix) + key.hex32(String.join("|", keys));
   }
 
   /** {@code urn:uuid:} + the name-based UUID of the keys joined by '|'. */

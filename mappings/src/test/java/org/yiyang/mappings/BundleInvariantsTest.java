@@ -84,6 +84,7 @@ class BundleInvariantsTest {
         input.has("facilityCode") && input.has("residentNo")
             ? "Patient/"
                 + MappingFunctions.resourceId(
+                    TestKeys.ID_KEY,
                     "res-",
                     List.of(input.get("facilityCode").asText(), input.get("residentNo").asText()))
             : null;

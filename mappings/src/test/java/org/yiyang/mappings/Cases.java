@@ -53,7 +53,7 @@ final class Cases {
   /** One catalog for all suites, checked against the real conformance package. */
   static synchronized MappingCatalog catalog() {
     if (catalog == null) {
-      catalog = MappingCatalog.loadFromClasspath();
+      catalog = MappingCatalog.loadFromClasspath(TestKeys.ID_KEY);
     }
     return catalog;
   }

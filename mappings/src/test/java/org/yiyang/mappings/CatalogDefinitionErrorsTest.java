@@ -62,7 +62,7 @@ class CatalogDefinitionErrorsTest {
       conceptMap("demo", "https://fhir.yiyang.org/ConceptMap/demo");
 
   private static MappingCatalog load(Map<String, String> files) {
-    return MappingCatalog.load(new TreeLoader(files), (system, code) -> true);
+    return MappingCatalog.load(new TreeLoader(files), (system, code) -> true, TestKeys.ID_KEY);
   }
 
   @Test

@@ -36,7 +36,7 @@ public final class MappingProbe {
   }
 
   private static void cost() {
-    MappingCatalog catalog = MappingCatalog.loadFromClasspath();
+    MappingCatalog catalog = MappingCatalog.loadFromClasspath(TestKeys.ID_KEY);
     Mapping toFhir = catalog.get("resident-to-patient");
     Mapping fromFhir = catalog.get("patient-to-resident");
     JsonNode record = sample();

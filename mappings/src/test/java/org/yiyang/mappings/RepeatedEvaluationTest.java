@@ -34,7 +34,8 @@ class RepeatedEvaluationTest {
             null,
             () -> {
               try {
-                Mapping mapping = MappingCatalog.loadFromClasspath().get("resident-to-patient");
+                Mapping mapping =
+                    MappingCatalog.loadFromClasspath(TestKeys.ID_KEY).get("resident-to-patient");
                 first.set(mapping.apply(input));
                 for (int i = 1; i < CALLS; i++) {
                   last.set(mapping.apply(input));

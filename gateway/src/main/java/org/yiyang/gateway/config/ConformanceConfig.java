@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.mappings.MappingCatalog;
+import org.yiyang.mappings.ResourceIdKey;
 import org.yiyang.profiles.RegionalValidator;
 
 /**
@@ -23,8 +24,8 @@ public class ConformanceConfig {
   private static final AtomicReference<CompletableFuture<Void>> WARM_UP = new AtomicReference<>();
 
   @Bean
-  public MappingCatalog mappingCatalog() {
-    MappingCatalog catalog = MappingCatalog.loadFromClasspath();
+  public MappingCatalog mappingCatalog(ResourceIdKey idKey) {
+    MappingCatalog catalog = MappingCatalog.loadFromClasspath(idKey);
     log.info("Compiled {} mappings: {}", catalog.ids().size(), catalog.ids());
     return catalog;
   }

@@ -1,0 +1,72 @@
+package org.yiyang.gateway.security;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Identities and access ({@code gateway.security.*}, ADR 0050). The defaults run the README tour on
+ * one machine; docs/operations.md lists what a regional deployment changes.
+ *
+ * @param issuer the {@code iss} of the tokens the gateway issues, and the base of its token
+ *     endpoint URL that client assertions name as {@code aud}: the gateway's public URL
+ * @param audience the {@code aud} every access token must carry
+ * @param keyringFile the secrets file; empty: {@code <data-dir>/secrets/keyring.json}
+ * @param tokenTtl how long an issued access token is valid (at most 300 s)
+ * @param maxTokenLifetime the longest {@code exp - iat} accepted from any issuer
+ * @param clientSecretBasic whether clients other than the bootstrap operator may authenticate with
+ *     a secret ({@code client_secret_basic}); production uses {@code private_key_jwt} only
+ * @param maxAssertionLifetime how far ahead a client assertion's {@code exp} may be (SMART: 5 min)
+ * @param clockSkew tolerance on {@code exp}, {@code nbf} and {@code iat}
+ * @param issuerUri an external issuer (Keycloak realm URL ...) whose tokens are accepted too;
+ *     empty: none
+ * @param external how to read role and organization from the external issuer's tokens
+ * @param rateLimit requests per client
+ */
+@Validated
+@ConfigurationProperties(prefix = "gateway.security")
+public record SecurityProperties(
+    @NotBlank @DefaultValue("http://localhost:8080") String issuer,
+    @NotBlank @DefaultValue("yiyang-gateway") String audience,
+    @DefaultValue("") String keyringFile,
+    @NotNull @DefaultValue("300s") Duration tokenTtl,
+    @NotNull @DefaultValue("300s") Duration maxTokenLifetime,
+    @DefaultValue("true") boolean clientSecretBasic,
+    @NotNull @DefaultValue("5m") Duration maxAssertionLifetime,
+    @NotNull @DefaultValue("30s") Duration clockSkew,
+    @DefaultValue("") String issuerUri,
+    @Valid @NotNull @DefaultValue External external,
+    @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+
+  public SecurityProperties {
+    if (tokenTtl.compareTo(Duration.ofSeconds(300)) > 0) {
+      throw new IllegalArgumentException("gateway.security.token-ttl is at most 300s");
+    }
+  }
+
+  /**
+   * @param roleClaim the claim holding the gateway role ({@code facility}, {@code hospital}...)
+   * @param usccClaim the claim holding the organization's USCC
+   * @param audience the {@code aud} the external tokens carry; empty: {@link #audience()}
+   */
+  public record External(
+      @NotBlank @DefaultValue("role") String roleClaim,
+      @NotBlank @DefaultValue("uscc") String usccClaim,
+      @DefaultValue("") String audience) {}
+
+  /**
+   * @param enabled whether requests are counted per client
+   * @param requestsPerSecond the sustained rate a client may send
+   * @param burst how many requests a client may send at once
+   */
+  public record RateLimit(
+      @DefaultValue("true") boolean enabled,
+      @DecimalMin("0.1") @DefaultValue("50") double requestsPerSecond,
+      @Min(1) @DefaultValue("200") int burst) {}
+}
