@@ -43,6 +43,7 @@ public final class LoadDriver {
   private final Residents residents =
       new Residents(Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
   private final AtomicLong nextRecord = new AtomicLong();
+  private final Token token;
 
   private final Cpu cpu;
 
@@ -50,6 +51,62 @@ public final class LoadDriver {
     this.gateway = gateway.replaceAll("/+$", "");
     this.stub = stub.replaceAll("/+$", "");
     this.cpu = new Cpu(gatewayPid);
+    this.token =
+        new Token(
+            this.gateway, System.getenv("BENCH_CLIENT_ID"), System.getenv("BENCH_CLIENT_SECRET"));
+  }
+
+  /**
+   * The facility client's access token (client credentials, {@code client_secret_basic}), renewed a
+   * minute before it expires: a run is longer than a token's 300 s.
+   */
+  static final class Token {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    private final String endpoint;
+    private final String basic;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String value;
+    private long renewAt;
+
+    Token(String gateway, String clientId, String secret) {
+      if (clientId == null || secret == null) {
+        throw new IllegalStateException(
+            "Set BENCH_CLIENT_ID and BENCH_CLIENT_SECRET (a facility client of the gateway)");
+      }
+      this.endpoint = gateway + "/oauth2/token";
+      this.basic =
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  (clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    synchronized String value() {
+      if (value == null || System.nanoTime() > renewAt) {
+        try {
+          HttpResponse<String> answer =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(endpoint))
+                      .header("Authorization", "Basic " + basic)
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (answer.statusCode() != 200) {
+            throw new IllegalStateException("No token: HTTP " + answer.statusCode());
+          }
+          com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(answer.body());
+          value = json.path("access_token").asText();
+          renewAt = System.nanoTime() + (json.path("expires_in").asLong() - 60) * 1_000_000_000L;
+        } catch (java.io.IOException ex) {
+          throw new java.io.UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(ex);
+        }
+      }
+      return value;
+    }
   }
 
   /**
@@ -213,6 +270,7 @@ public final class LoadDriver {
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .header("X-Correlation-Id", "bench-" + i)
+        .header("Authorization", "Bearer " + token.value())
         .POST(HttpRequest.BodyPublishers.ofByteArray(residents.body(i)))
         .build();
   }

@@ -66,6 +66,19 @@ public enum ErrorCode {
       403,
       IssueType.FORBIDDEN,
       "The action is the other party's to take on this referral."),
+  UNAUTHENTICATED("GW-1030", 401, IssueType.LOGIN, "The request carries no valid access token."),
+  FORBIDDEN("GW-1031", 403, IssueType.FORBIDDEN, "The caller's role does not allow this request."),
+  RATE_LIMITED(
+      "GW-1032",
+      429,
+      IssueType.THROTTLED,
+      "The client sent too many requests; retry after the indicated delay."),
+  UNSAFE_URL(
+      "GW-1033",
+      400,
+      IssueType.SECURITY,
+      "The URL is refused: it must use https and must not reach a loopback, private, link-local or"
+          + " metadata address."),
   UNMAPPED_CODE(
       "GW-2001",
       422,

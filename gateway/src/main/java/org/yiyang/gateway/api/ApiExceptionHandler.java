@@ -1,6 +1,8 @@
 package org.yiyang.gateway.api;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -9,6 +11,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.yiyang.gateway.error.ErrorResponses;
 import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.security.Refusal;
+import org.yiyang.gateway.security.SecurityAnswers;
 import org.yiyang.profiles.ErrorCode;
 
 /** Errors raised before a flow runs, answered like every other error: an OperationOutcome. */
@@ -47,6 +51,14 @@ public class ApiExceptionHandler {
   @ExceptionHandler(NoResourceFoundException.class)
   public ResponseEntity<byte[]> notFound(NoResourceFoundException e) {
     return answer(GatewayException.of(ErrorCode.NOT_FOUND, "", "No such path in the API."));
+  }
+
+  /** A role that may not call this handler (its access rule, or none declared): 403. */
+  @ExceptionHandler(AccessDeniedException.class)
+  public ResponseEntity<byte[]> denied(AccessDeniedException e, HttpServletRequest request) {
+    Refusal refusal = SecurityAnswers.forbidden();
+    request.setAttribute(SecurityAnswers.REFUSAL, refusal.issues().get(0).message());
+    return answer(refusal);
   }
 
   @ExceptionHandler(Exception.class)

@@ -17,6 +17,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.ErrorResponses;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.profiles.Fhir;
 
 /**
@@ -53,6 +55,7 @@ public class FlowInvoker {
                 ex.getMessage().setBody(body);
                 ex.getMessage().setHeaders(new java.util.HashMap<>(headers));
                 ex.getMessage().setHeader(CORRELATION_HEADER, correlation);
+                Caller.current().ifPresent(c -> ex.getMessage().setHeader(Tenancy.CALLER, c));
               });
       if (exchange.getException() != null) {
         response = errors.toResponse(exchange.getException());

@@ -2,6 +2,7 @@ package org.yiyang.gateway.api;
 
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,6 +14,10 @@ import org.yiyang.gateway.flow.record.RecordFlow;
 import org.yiyang.gateway.flow.record.RecordFlows;
 import org.yiyang.gateway.flow.record.RecordIntake;
 import org.yiyang.gateway.flow.record.RecordRoutes;
+import org.yiyang.gateway.flow.record.RecordStore;
+import org.yiyang.gateway.security.Access;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.profiles.ErrorCode;
 
 /**
@@ -36,6 +41,7 @@ public class RecordController {
 
   /** Sends one record: 201 when new, 200 when updated, 202 when accepted for later delivery. */
   @PostMapping("/api/v1/{collection}")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> post(
       @PathVariable String collection,
       @RequestBody(required = false) byte[] body,
@@ -52,14 +58,17 @@ public class RecordController {
         correlation);
   }
 
-  /** Reads one record back from the FHIR server, in facility form. */
+  /** Reads one record back from the FHIR server, in facility form; a facility's own only. */
   @GetMapping("/api/v1/{collection}/{facilityCode}/{recordNo}")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> get(
       @PathVariable String collection,
       @PathVariable String facilityCode,
       @PathVariable String recordNo,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
     RecordFlow flow = flow(collection);
+    Tenancy.requireOwnOrMissing(
+        Caller.current().orElse(null), facilityCode, () -> RecordStore.notFound(flow));
     return flows.invoke(
         flow.fromFhirEndpoint(),
         null,

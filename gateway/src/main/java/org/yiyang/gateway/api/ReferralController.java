@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,17 +20,16 @@ import org.yiyang.gateway.flow.record.RecordFlows;
 import org.yiyang.gateway.flow.record.RecordIntake;
 import org.yiyang.gateway.flow.referral.ReferralActions;
 import org.yiyang.gateway.flow.referral.ReferralRoutes;
+import org.yiyang.gateway.security.Access;
 import org.yiyang.profiles.ErrorCode;
 
 /**
- * Referrals (v1, issue 6): a facility sends up-referrals, reads any referral that concerns it, and
- * acts on down-referrals addressed to it (and cancels its own up-referrals). The acting facility
- * names itself in {@code X-Facility-Code} until OAuth2 arrives (ADR 0040).
+ * Referrals (v1, issue 6): a facility sends up-referrals; the facility and the hospital a referral
+ * concerns read it and take their steps on it. The acting party is the caller's organization, from
+ * its access token (ADR 0050).
  */
 @RestController
 public class ReferralController {
-
-  public static final String FACILITY_HEADER = "X-Facility-Code";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,16 +43,15 @@ public class ReferralController {
 
   /** Sends an up-referral: 201 + Location {@code /api/v1/referrals/{id}}, 200 on a resend. */
   @PostMapping("/api/v1/referrals")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> post(
       @RequestBody(required = false) byte[] body,
       @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @RequestHeader(value = FACILITY_HEADER, required = false) String facility,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
     guard.requireJson(contentType);
     guard.requireSize(body);
-    ReferralActions.requireActingFacility(facility);
-    requireOwnUpReferral(body, facility);
+    requireUpReferral(body);
     ResponseEntity<byte[]> answer =
         flows.invoke(
             RecordFlows.REFERRAL.toFhirEndpoint(),
@@ -64,39 +63,37 @@ public class ReferralController {
     return withReferralLocation(answer);
   }
 
-  /** The referral with its status and history, read from the FHIR server. */
+  /** The referral with its status and history, read from the FHIR server, for its parties. */
   @GetMapping("/api/v1/referrals/{referralId}")
+  @PreAuthorize(Access.FACILITY_OR_HOSPITAL)
   public ResponseEntity<byte[]> get(
       @PathVariable String referralId,
-      @RequestHeader(value = FACILITY_HEADER, required = false) String facility,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
     return flows.invoke(
-        ReferralRoutes.READ,
-        null,
-        headers(ReferralActions.REFERRAL_ID, referralId, facility),
-        correlation);
+        ReferralRoutes.READ, null, Map.of(ReferralActions.REFERRAL_ID, referralId), correlation);
   }
 
   /** An up-referral by the facility's own referral number (as the other records are read). */
   @GetMapping("/api/v1/referrals/{facilityCode}/{referralNo}")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> getByNumber(
       @PathVariable String facilityCode,
       @PathVariable String referralNo,
-      @RequestHeader(value = FACILITY_HEADER, required = false) String facility,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
-    Map<String, Object> headers = headers(ReferralActions.FACILITY_CODE, facilityCode, facility);
+    Map<String, Object> headers = new HashMap<>();
+    headers.put(ReferralActions.FACILITY_CODE, facilityCode);
     headers.put(ReferralActions.REFERRAL_NO, referralNo);
     return flows.invoke(ReferralRoutes.READ_BY_NUMBER, null, headers, correlation);
   }
 
   /** accept | reject | complete | cancel; body empty or {@code {"reason": "…"}}. */
   @PostMapping("/api/v1/referrals/{referralId}/{action}")
+  @PreAuthorize(Access.FACILITY_OR_HOSPITAL)
   public ResponseEntity<byte[]> act(
       @PathVariable String referralId,
       @PathVariable String action,
       @RequestBody(required = false) byte[] body,
       @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @RequestHeader(value = FACILITY_HEADER, required = false) String facility,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
     if (!ReferralActions.isAction(action)) {
       throw GatewayException.of(ErrorCode.NOT_FOUND, "", "No such path in the API.");
@@ -105,48 +102,30 @@ public class ReferralController {
       guard.requireJson(contentType);
       guard.requireSize(body);
     }
-    Map<String, Object> headers = headers(ReferralActions.REFERRAL_ID, referralId, facility);
+    Map<String, Object> headers = new HashMap<>();
+    headers.put(ReferralActions.REFERRAL_ID, referralId);
     headers.put(ReferralActions.ACTION, action);
     return flows.invoke(ReferralRoutes.ACT, body, headers, correlation);
   }
 
-  private static Map<String, Object> headers(String key, String value, String facility) {
-    Map<String, Object> headers = new HashMap<>();
-    headers.put(key, value);
-    if (facility != null) {
-      headers.put(ReferralActions.ACTING_FACILITY, facility);
-    }
-    return headers;
-  }
-
   /**
-   * A facility sends its own up-referrals only: the body's facilityCode is the acting facility (403
-   * otherwise) and a body marked {@code "direction": "down"} is refused (down-referrals are the
-   * hospital's, on the FHIR server). A body that is not JSON is left to the flow, which names the
-   * error.
+   * A facility sends up-referrals only: a body marked {@code "direction": "down"} is refused
+   * (down-referrals are the hospital's, on the FHIR server). That the body's facilityCode is the
+   * caller's own is checked by the flow, as for every record. A body that is not JSON is left to
+   * the flow, which names the error.
    */
-  private static void requireOwnUpReferral(byte[] body, String facility) {
+  private static void requireUpReferral(byte[] body) {
     JsonNode json;
     try {
       json = body == null ? null : JSON.readTree(body);
     } catch (java.io.IOException notJson) {
       return;
     }
-    if (json == null || !json.isObject()) {
-      return;
-    }
-    if ("down".equals(json.path("direction").asText())) {
+    if (json != null && json.isObject() && "down".equals(json.path("direction").asText())) {
       throw GatewayException.of(
           ErrorCode.INVALID_VALUE,
           "direction",
           "direction: a facility sends up-referrals; down-referrals come from the hospital.");
-    }
-    JsonNode code = json.get("facilityCode");
-    if (code != null && code.isTextual() && !code.asText().equals(facility)) {
-      throw GatewayException.of(
-          ErrorCode.NOT_PARTY,
-          "facilityCode",
-          "facilityCode: a facility sends its own referrals only (it must equal X-Facility-Code).");
     }
   }
 

@@ -2,6 +2,7 @@ package org.yiyang.gateway.api;
 
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,8 +14,14 @@ import org.yiyang.gateway.flow.resident.ResidentIntake;
 import org.yiyang.gateway.flow.resident.ResidentRoutes;
 import org.yiyang.gateway.flow.resident.ResidentStore;
 import org.yiyang.gateway.flow.summary.SummaryRoutes;
+import org.yiyang.gateway.security.Access;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Tenancy;
 
-/** Facility-side resident API (v1). The routes do the work; this class only declares paths. */
+/**
+ * Facility-side resident API (v1), for facilities; a facility sees its own residents only. The
+ * routes do the work; this class only declares paths and who may call them.
+ */
 @RestController
 @RequestMapping("/api/v1/residents")
 public class ResidentController {
@@ -33,6 +40,7 @@ public class ResidentController {
    * Idempotency-Key} (or per identical record when the header is absent).
    */
   @PostMapping
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> post(
       @RequestBody(required = false) byte[] body,
       @RequestHeader(value = "Content-Type", required = false) String contentType,
@@ -45,13 +53,15 @@ public class ResidentController {
     return flows.invoke(ResidentRoutes.TO_FHIR, body, headers, correlation);
   }
 
-  /** Reads a resident back from the FHIR server, in facility form. */
   /** The resident's health record summary in facility form, read from the FHIR server. */
   @GetMapping("/{facilityCode}/{residentNo}/summary")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> summary(
       @PathVariable String facilityCode,
       @PathVariable String residentNo,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+    Tenancy.requireOwnOrMissing(
+        Caller.current().orElse(null), facilityCode, ResidentStore::notFound);
     return flows.invoke(
         SummaryRoutes.SUMMARY,
         null,
@@ -59,11 +69,15 @@ public class ResidentController {
         correlation);
   }
 
+  /** Reads a resident back from the FHIR server, in facility form. */
   @GetMapping("/{facilityCode}/{residentNo}")
+  @PreAuthorize(Access.FACILITY)
   public ResponseEntity<byte[]> get(
       @PathVariable String facilityCode,
       @PathVariable String residentNo,
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
+    Tenancy.requireOwnOrMissing(
+        Caller.current().orElse(null), facilityCode, ResidentStore::notFound);
     return flows.invoke(
         ResidentRoutes.FROM_FHIR,
         null,

@@ -35,14 +35,36 @@ public record GatewayProperties(
    * @param baseUrl an external FHIR server; empty means the embedded HAPI JPA server at /fhir
    * @param connectTimeout TCP connect timeout towards the FHIR server
    * @param readTimeout socket read timeout towards the FHIR server
+   * @param auth how the gateway authenticates to an external FHIR server
    */
   public record Fhir(
       @DefaultValue("") String baseUrl,
       @NotNull @DefaultValue("5s") Duration connectTimeout,
-      @NotNull @DefaultValue("30s") Duration readTimeout) {
+      @NotNull @DefaultValue("30s") Duration readTimeout,
+      @Valid @NotNull @DefaultValue Auth auth) {
 
     public boolean embedded() {
       return baseUrl == null || baseUrl.isBlank();
+    }
+  }
+
+  /**
+   * SMART Backend Services towards an external FHIR server (ADR 0050): client credentials, the
+   * gateway authenticated by a JWT signed with its keyring's signing key ({@code private_key_jwt};
+   * the platform registers the key set the gateway publishes at {@code /oauth2/jwks}).
+   *
+   * @param tokenUrl the platform's token endpoint; empty: no token is sent (embedded server: the
+   *     gateway's own internal token is always sent)
+   * @param clientId the gateway's client id at the platform
+   * @param scope the scopes asked for, space-separated (e.g. {@code system/*.rs system/*.cu})
+   */
+  public record Auth(
+      @DefaultValue("") String tokenUrl,
+      @DefaultValue("") String clientId,
+      @DefaultValue("system/*.*") String scope) {
+
+    public boolean smart() {
+      return tokenUrl != null && !tokenUrl.isBlank();
     }
   }
 

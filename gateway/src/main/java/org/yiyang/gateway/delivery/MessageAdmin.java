@@ -16,6 +16,9 @@ import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalMessage;
 import org.yiyang.gateway.journal.MessageFilter;
 import org.yiyang.gateway.journal.MessageState;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Role;
+import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.profiles.ErrorCode;
 
 /**
@@ -41,11 +44,43 @@ public class MessageAdmin {
   /** Query parameters of listing and bulk replay, as received. */
   public record Query(String state, String facility, String flow, String since, String until) {}
 
-  public ApiResponse status(String id) {
-    return ApiResponse.of(200, view(find(id)), "ok");
+  /** A message's status; another facility's message answers as a missing one (ADR 0050). */
+  public ApiResponse status(String id, Caller caller) {
+    return ApiResponse.of(200, view(find(id, caller)), "ok");
   }
 
-  public ApiResponse list(Query query, int page, int size) {
+  /** Messages matching the filter; a facility lists its own only. */
+  public ApiResponse list(Query query, int page, int size, Caller caller) {
+    Query scoped = scoped(query, caller);
+    if (scoped == null) {
+      return list(
+          new Query(query.state(), NO_FACILITY, query.flow(), query.since(), query.until()),
+          page,
+          size);
+    }
+    return list(scoped, page, size);
+  }
+
+  /**
+   * The query a caller may run: a facility's is limited to its own messages; {@code null} when it
+   * asks for another facility's (answered as an empty list, as for a facility with none).
+   */
+  private static Query scoped(Query query, Caller caller) {
+    if (caller != null && caller.is(Role.OPERATOR)) {
+      return query;
+    }
+    if (caller == null
+        || caller.uscc() == null
+        || (query.facility() != null && !caller.actsFor(query.facility()))) {
+      return null;
+    }
+    return new Query(query.state(), caller.uscc(), query.flow(), query.since(), query.until());
+  }
+
+  /** A facility code no message has (USCCs are 18 characters): an empty list. */
+  private static final String NO_FACILITY = "-";
+
+  private ApiResponse list(Query query, int page, int size) {
     if (page < 0) {
       throw invalid("page", "page must be 0 or more.");
     }
@@ -63,8 +98,8 @@ public class MessageAdmin {
   }
 
   /** Puts one dead message back in line; 409 unless it is dead and still the latest delivered. */
-  public ApiResponse replay(String id) {
-    JournalMessage m = find(id);
+  public ApiResponse replay(String id, Caller caller) {
+    JournalMessage m = find(id, caller);
     if (m.state() != MessageState.DEAD) {
       throw GatewayException.of(
           ErrorCode.CONFLICT,
@@ -83,12 +118,20 @@ public class MessageAdmin {
           ErrorCode.CONFLICT, "state", "The message changed state meanwhile; read it again.");
     }
     worker.dispatch(id);
-    return ApiResponse.of(202, view(find(id)), "replayed")
+    return ApiResponse.of(202, view(find(id, caller)), "replayed")
         .withHeader("Location", MessageIntake.MESSAGES_PATH + id);
   }
 
   /** Replays every dead message matching the filter (at most {@link #MAX_BULK_REPLAY}). */
-  public ApiResponse replayAll(Query query) {
+  public ApiResponse replayAll(Query query, Caller caller) {
+    Query scoped = scoped(query, caller);
+    if (scoped == null) {
+      scoped = new Query(query.state(), NO_FACILITY, query.flow(), query.since(), query.until());
+    }
+    return replayAll(scoped);
+  }
+
+  private ApiResponse replayAll(Query query) {
     if (query.state() != null && !"dead".equals(query.state())) {
       throw invalid("state", "Only dead messages are replayed: state must be dead or absent.");
     }
@@ -113,14 +156,18 @@ public class MessageAdmin {
     return ApiResponse.of(202, body, "replayed");
   }
 
-  private JournalMessage find(String id) {
+  private JournalMessage find(String id, Caller caller) {
     if (id == null || !id.matches("^[0-9a-f-]{36}$")) {
-      throw GatewayException.of(ErrorCode.NOT_FOUND, "id", "No message has this id.");
+      throw notFound();
     }
     return journal
         .find(id)
-        .orElseThrow(
-            () -> GatewayException.of(ErrorCode.NOT_FOUND, "id", "No message has this id."));
+        .filter(m -> Tenancy.mayRead(caller, m.facilityCode()))
+        .orElseThrow(MessageAdmin::notFound);
+  }
+
+  private static GatewayException notFound() {
+    return GatewayException.of(ErrorCode.NOT_FOUND, "id", "No message has this id.");
   }
 
   /** A message's status: no payload, no record values, no idempotency key. */

@@ -27,12 +27,15 @@ public class FhirServer {
 
   private final GatewayProperties properties;
   private final Environment environment;
+  private final FhirCredentials credentials;
   private volatile IGenericClient client;
   private volatile String baseUrl;
 
-  public FhirServer(GatewayProperties properties, Environment environment) {
+  public FhirServer(
+      GatewayProperties properties, Environment environment, FhirCredentials credentials) {
     this.properties = properties;
     this.environment = environment;
+    this.credentials = credentials;
   }
 
   public boolean embedded() {
@@ -87,6 +90,13 @@ public class FhirServer {
           factory.setSocketTimeout((int) properties.fhir().readTimeout().toMillis());
           factory.setPoolMaxPerRoute(32);
           factory.setPoolMaxTotal(64);
+          factory.setHttpClient(
+              AuthenticatedHttpClient.build(
+                  credentials,
+                  properties.fhir().connectTimeout(),
+                  properties.fhir().readTimeout(),
+                  32,
+                  64));
           c = context.newRestfulGenericClient(baseUrl());
           client = c;
         }

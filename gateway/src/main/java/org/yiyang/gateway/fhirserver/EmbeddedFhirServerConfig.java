@@ -188,6 +188,8 @@ public class EmbeddedFhirServerConfig {
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(valueSetOperations);
+    // Who may do what on /fhir, decided before any work (ADR 0050).
+    server.registerInterceptor(new FhirAuthorization());
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(
             server, systemDao, storageSettings, searchParamRegistry, validationSupport);

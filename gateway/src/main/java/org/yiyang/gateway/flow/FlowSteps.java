@@ -16,6 +16,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.mappings.MappingCatalog;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
@@ -76,6 +78,16 @@ public class FlowSteps {
   /** Checks the record against the mapping's source schema and rules. */
   public JsonNode checkSource(@Header(MAPPING_ID) String mappingId, JsonNode input) {
     mappings.get(mappingId).requireValidSource(input);
+    return input;
+  }
+
+  /**
+   * The record's facility is the caller's own (ADR 0050): a facility sends its own records only;
+   * 403 GW-1021 naming {@code facilityCode} otherwise.
+   */
+  public JsonNode requireOwnRecord(@Header(Tenancy.CALLER) Caller caller, JsonNode input) {
+    JsonNode code = input.get("facilityCode");
+    Tenancy.requireOwnWrite(caller, code == null ? null : code.asText(), "facilityCode");
     return input;
   }
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.security.Keyring;
 
 /**
  * Asks the FHIR server for a rest-hook Subscription on referral Tasks whose notifications (no
@@ -23,6 +24,9 @@ public class SubscriptionWakeUp {
   public static final String SUBSCRIPTION_ID = "yiyang-gateway-referral-tasks";
   public static final String CALLBACK_PATH = "/api/v1/fhir/notifications";
 
+  /** The caller the wake-up call authenticates as (role notifier, ADR 0050). */
+  public static final String CALLER_ID = "fhir-subscription";
+
   private static final Logger log = LoggerFactory.getLogger(SubscriptionWakeUp.class);
   private static final Duration RETRY = Duration.ofMinutes(1);
   private static final Duration ACTIVATION = Duration.ofMinutes(2);
@@ -30,6 +34,7 @@ public class SubscriptionWakeUp {
   private final FhirServer fhir;
   private final NotifyProperties properties;
   private final Environment environment;
+  private final Keyring keyring;
   private volatile boolean requested;
   private volatile boolean active;
   private volatile boolean settled;
@@ -38,10 +43,12 @@ public class SubscriptionWakeUp {
   private volatile Instant lastTry = Instant.EPOCH;
   private volatile Instant lastWakeUp;
 
-  public SubscriptionWakeUp(FhirServer fhir, NotifyProperties properties, Environment environment) {
+  public SubscriptionWakeUp(
+      FhirServer fhir, NotifyProperties properties, Environment environment, Keyring keyring) {
     this.fhir = fhir;
     this.properties = properties;
     this.environment = environment;
+    this.keyring = keyring;
     if (!properties.subscription()) {
       mode = "polling only: subscription switched off (gateway.notify.subscription=false)";
     }
@@ -133,6 +140,9 @@ public class SubscriptionWakeUp {
     Subscription.SubscriptionChannelComponent channel = s.getChannel();
     channel.setType(Subscription.SubscriptionChannelType.RESTHOOK);
     channel.setEndpoint(callbackBase() + CALLBACK_PATH);
+    // The callback is authenticated like every endpoint: the server sends this bearer secret,
+    // derived from the keyring, so every instance of the gateway accepts it.
+    channel.addHeader("Authorization: Bearer " + keyring.callbackSecret());
     // No payload: the notification carries no resource, so no personal data travels with it.
     return s;
   }

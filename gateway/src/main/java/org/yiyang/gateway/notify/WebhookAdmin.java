@@ -97,7 +97,8 @@ public class WebhookAdmin {
     return ApiResponse.of(204, null, "deleted");
   }
 
-  private static GatewayException notFound() {
+  /** No webhook for this facility, or (to a facility) another facility's webhook (ADR 0050). */
+  public static GatewayException notFound() {
     return GatewayException.of(
         ErrorCode.NOT_FOUND, "facilityCode", "No webhook is registered for this facility.");
   }

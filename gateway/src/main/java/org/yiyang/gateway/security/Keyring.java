@@ -133,6 +133,11 @@ public final class Keyring {
     }
   }
 
+  /** A keyring from its file form, for tests that build one in memory. */
+  public static Keyring parseForTest(String text) {
+    return parse(text);
+  }
+
   static Keyring parse(String text) {
     try {
       JsonNode root = JSON.readTree(text);

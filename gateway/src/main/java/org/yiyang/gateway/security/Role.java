@@ -39,9 +39,17 @@ public enum Role {
     return this != GATEWAY && this != NOTIFIER;
   }
 
-  /** Whether a client of this role acts for one organization (its USCC in the token). */
+  /** Whether a client of this role may act for one organization (its USCC in the token). */
   public boolean actsForOrganization() {
     return this == FACILITY || this == HOSPITAL;
+  }
+
+  /**
+   * Whether a client of this role must name its organization: a facility always; a hospital only to
+   * act on the referrals addressed to it (it works on {@code /fhir} without).
+   */
+  public boolean requiresOrganization() {
+    return this == FACILITY;
   }
 
   /** The role named by a claim value, if any. */

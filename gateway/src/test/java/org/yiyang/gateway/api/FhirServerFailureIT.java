@@ -51,6 +51,7 @@ class FhirServerFailureIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("gateway.data-dir", () -> dataDir.toString());
+    registry.add("gateway.security.issuer", () -> org.yiyang.gateway.GatewayClient.ISSUER);
     registry.add("gateway.fhir.base-url", () -> fhirServer.baseUrl() + "/fhir");
     registry.add("gateway.fhir.read-timeout", () -> "1s");
     // No retry during this class: each test sees its own first attempt only.
@@ -253,17 +254,10 @@ class FhirServerFailureIT {
   }
 
   private HttpResponse<String> getPath(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new org.yiyang.gateway.GatewayClient(port, dataDir).get(path);
   }
 
   private HttpResponse<String> post(String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/residents"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new org.yiyang.gateway.GatewayClient(port, dataDir).post("/api/v1/residents", body);
   }
 }

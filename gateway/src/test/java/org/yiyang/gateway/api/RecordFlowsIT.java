@@ -58,7 +58,7 @@ class RecordFlowsIT {
 
   @BeforeAll
   void registerTheResident() throws Exception {
-    gateway = new GatewayClient(port);
+    gateway = new GatewayClient(port, dataDir);
     HttpResponse<String> resident =
         gateway.post("/api/v1/residents", sample("resident-to-patient").toString());
     assertThat(resident.statusCode()).as(resident.body()).isIn(200, 201);
@@ -390,7 +390,7 @@ class RecordFlowsIT {
 
   /** A resource or search straight from the embedded FHIR server. */
   private JsonNode fhir(String path) throws Exception {
-    HttpResponse<String> response = gateway.get("/fhir/" + path);
+    HttpResponse<String> response = gateway.asHospital(GatewayClient.HOSPITAL).get("/fhir/" + path);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }

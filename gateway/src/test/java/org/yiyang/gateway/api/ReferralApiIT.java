@@ -60,7 +60,7 @@ class ReferralApiIT {
 
   @BeforeAll
   void registerTheResident() throws Exception {
-    gateway = new GatewayClient(port);
+    gateway = new GatewayClient(port, dataDir);
     hospital = new Hospital(gateway, HOSPITAL, FACILITY);
     HttpResponse<String> resident =
         gateway.send("POST", "/api/v1/residents", sample("resident-to-patient").toString(), null);
@@ -141,16 +141,19 @@ class ReferralApiIT {
     assertThat(read.path("note").asText()).isEqualTo("家属已到场");
     assertThat(read.path("greenChannel").path("status").asText()).isEqualTo("booked");
 
-    // The facility cannot accept its own up-referral; another facility cannot see it.
+    // The facility cannot accept its own up-referral; to another facility it does not exist.
     HttpResponse<String> ownAccept = gateway.send("POST", location + "/accept", null, FACILITY);
     assertThat(ownAccept.statusCode()).as(ownAccept.body()).isEqualTo(403);
     assertOutcome(ownAccept, "GW-1024", "action");
     HttpResponse<String> other = gateway.send("GET", location, null, OTHER_FACILITY);
-    assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
-    assertOutcome(other, "GW-1021", "X-Facility-Code");
+    HttpResponse<String> missing =
+        gateway.send("GET", "/api/v1/referrals/ref-doesnotexist", null, OTHER_FACILITY);
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(404);
+    assertOutcome(other, "GW-1011", "referralId");
+    assertThat(other.body()).isEqualTo(missing.body());
     HttpResponse<String> otherCancel =
         gateway.send("POST", location + "/cancel", null, OTHER_FACILITY);
-    assertThat(otherCancel.statusCode()).as(otherCancel.body()).isEqualTo(403);
+    assertThat(otherCancel.statusCode()).as(otherCancel.body()).isEqualTo(404);
 
     // The hospital completes with its Encounter; then the facility cannot cancel any more.
     String encounter = hospital.completesWithEncounter(id);
@@ -206,10 +209,11 @@ class ReferralApiIT {
     assertOutcome(badBody, "GW-1007", "why");
     HttpResponse<String> stranger =
         gateway.send("POST", location + "/accept", null, OTHER_FACILITY);
-    assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(403);
-    HttpResponse<String> noHeader = gateway.send("POST", location + "/accept", null, null);
-    assertThat(noHeader.statusCode()).as(noHeader.body()).isEqualTo(400);
-    assertOutcome(noHeader, "GW-1023", "X-Facility-Code");
+    assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(404);
+    HttpResponse<String> noToken =
+        gateway.anonymous().send("POST", location + "/accept", null, null);
+    assertThat(noToken.statusCode()).as(noToken.body()).isEqualTo(401);
+    assertOutcome(noToken, "GW-1030", "Authorization");
 
     HttpResponse<String> accepted = gateway.send("POST", location + "/accept", null, FACILITY);
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);

@@ -47,7 +47,7 @@ class ResidentApiIT {
 
   @BeforeEach
   void loadExample() throws IOException {
-    gateway = new GatewayClient(port);
+    gateway = new GatewayClient(port, dataDir);
     try (InputStream in = getClass().getResourceAsStream("/residents/example.json")) {
       example = (ObjectNode) JSON.readTree(in);
     }
@@ -179,7 +179,8 @@ class ResidentApiIT {
   void wrongContentTypeIs415() throws Exception {
     HttpResponse<String> response =
         gateway.send(
-            HttpRequest.newBuilder(gateway.uri("/api/v1/residents"))
+            gateway
+                .request("/api/v1/residents")
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(example.toString()))
                 .build());
@@ -251,7 +252,8 @@ class ResidentApiIT {
   }
 
   private JsonNode fhirSearch(String query) throws Exception {
-    HttpResponse<String> response = gateway.get("/fhir/" + query + "&_total=accurate");
+    HttpResponse<String> response =
+        gateway.asHospital(GatewayClient.HOSPITAL).get("/fhir/" + query + "&_total=accurate");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }

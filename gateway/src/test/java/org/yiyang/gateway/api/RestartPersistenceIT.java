@@ -3,9 +3,7 @@ package org.yiyang.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.yiyang.gateway.GatewayApplication;
+import org.yiyang.gateway.GatewayClient;
 
 /**
  * State lives under {@code gateway.data-dir}: a resident written before a restart is there after.
@@ -33,22 +32,12 @@ class RestartPersistenceIT {
     }
 
     try (ConfigurableApplicationContext first = start()) {
-      HttpResponse<String> created =
-          HTTP.send(
-              HttpRequest.newBuilder(uri(first, "/api/v1/residents"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(example))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> created = client(first).post("/api/v1/residents", example);
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     }
 
     try (ConfigurableApplicationContext second = start()) {
-      HttpResponse<String> read =
-          HTTP.send(
-              HttpRequest.newBuilder(uri(second, "/api/v1/residents/52330300MJ8712345N/R0001"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> read = client(second).get("/api/v1/residents/52330300MJ8712345N/R0001");
       assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
       assertThat(read.body()).contains("\"residentNo\"").contains("R0001");
     }
@@ -60,11 +49,12 @@ class RestartPersistenceIT {
             "--server.port=0",
             "--gateway.data-dir=" + dataDir,
             "--gateway.fhir.base-url=",
+            "--gateway.security.issuer=" + GatewayClient.ISSUER,
             "--spring.jmx.enabled=false");
   }
 
-  private static URI uri(ConfigurableApplicationContext context, String path) {
-    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    return URI.create("http://127.0.0.1:" + port + path);
+  private GatewayClient client(ConfigurableApplicationContext context) {
+    return new GatewayClient(
+        ((WebServerApplicationContext) context).getWebServer().getPort(), dataDir);
   }
 }

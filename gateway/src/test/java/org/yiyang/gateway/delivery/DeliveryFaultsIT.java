@@ -20,7 +20,6 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -67,6 +66,8 @@ class DeliveryFaultsIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("gateway.data-dir", () -> dataDir.toString());
+    registry.add("gateway.security.issuer", () -> org.yiyang.gateway.GatewayClient.ISSUER);
+    registry.add("gateway.security.rate-limit.burst", () -> "100000");
     registry.add("gateway.fhir.base-url", () -> fhirServer.baseUrl() + "/fhir");
     registry.add("gateway.fhir.read-timeout", () -> "2s");
     registry.add("gateway.delivery.sync-deadline", () -> "5s");
@@ -363,7 +364,8 @@ class DeliveryFaultsIT {
 
   private HttpResponse<String> postWithKey(String body, String key) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(uri("/api/v1/residents"))
+        gateway()
+            .request("/api/v1/residents")
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", key)
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
@@ -373,7 +375,8 @@ class DeliveryFaultsIT {
 
   private HttpResponse<String> httpPost(String path, String body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(uri(path))
+        gateway()
+            .request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
             .build(),
@@ -381,11 +384,10 @@ class DeliveryFaultsIT {
   }
 
   private HttpResponse<String> httpGet(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return gateway().get(path);
   }
 
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
+  private org.yiyang.gateway.GatewayClient gateway() {
+    return new org.yiyang.gateway.GatewayClient(port, dataDir);
   }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -42,7 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yiyang.gateway.GatewayClient;
 import org.yiyang.gateway.PackagedJar;
+import org.yiyang.gateway.security.Keyring;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.rules.CitizenId;
 
@@ -67,6 +70,8 @@ class ReliabilityDrillIT {
   private static final Path LOGS = Path.of("target", "drill");
 
   private final List<Process> processes = new ArrayList<>();
+  private GatewayClient fhir;
+  private GatewayClient facility;
   private WireMockServer network;
   private ScheduledExecutorService chaos;
 
@@ -89,7 +94,7 @@ class ReliabilityDrillIT {
     long started = System.nanoTime();
 
     int fhirPort = freePort();
-    start(jar, "fhir", fhirPort, Map.of());
+    start(jar, "fhir", fhirPort, Map.of("GATEWAY_ISSUER", "http://127.0.0.1:" + fhirPort));
     network = new WireMockServer(wireMockConfig().dynamicPort().disableRequestJournal());
     network.start();
     network.stubFor(
@@ -98,12 +103,25 @@ class ReliabilityDrillIT {
             .willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + fhirPort)));
     awaitUp("http://127.0.0.1:" + fhirPort + "/fhir/metadata", Duration.ofMinutes(4));
 
+    fhir = new GatewayClient(fhirPort, work.resolve("fhir"));
+
+    // The gateway reaches the FHIR server as a client of it (SMART Backend Services,
+    // private_key_jwt): its keyring is made first, so that its public key can be registered there.
     int port = freePort();
+    Path gatewayDir = work.resolve("gateway");
+    Files.createDirectories(gatewayDir.resolve("secrets"));
+    Files.writeString(gatewayDir.resolve("secrets").resolve("keyring.json"), Keyring.generate());
+    String clientId = registerAtFhirServer(gatewayDir);
     Map<String, String> gatewayEnv =
-        Map.of("FHIR_SERVER_URL", "http://127.0.0.1:" + network.port() + "/fhir");
+        Map.of(
+            "FHIR_SERVER_URL", "http://127.0.0.1:" + network.port() + "/fhir",
+            "FHIR_TOKEN_URL", "http://127.0.0.1:" + fhirPort + "/oauth2/token",
+            "FHIR_CLIENT_ID", clientId,
+            "GATEWAY_ISSUER", "http://127.0.0.1:" + port);
     Process gateway = start(jar, "gateway", port, gatewayEnv);
     String base = "http://127.0.0.1:" + port;
     awaitUp(base + "/actuator/health/validator", Duration.ofMinutes(4));
+    facility = new GatewayClient(port, gatewayDir);
 
     chaos = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger tick = new AtomicInteger();
@@ -150,13 +168,17 @@ class ReliabilityDrillIT {
         .until(() -> count(base, "mapped") + count(base, "failed") == 0);
 
     // Count what reached the FHIR server.
-    Map<String, Integer> onServer = patientsByResidentNo("http://127.0.0.1:" + fhirPort + "/fhir");
+    Map<String, Integer> onServer = patientsByResidentNo();
     int organizations =
-        total(
-            "http://127.0.0.1:"
-                + fhirPort
-                + "/fhir/Organization?_summary=count&identifier="
-                + URLEncoder.encode(Canonical.SID_USCC + "|" + FACILITY, StandardCharsets.UTF_8));
+        JSON.readTree(
+                fhir.asHospital(GatewayClient.HOSPITAL)
+                    .get(
+                        "/fhir/Organization?_summary=count&identifier="
+                            + URLEncoder.encode(
+                                Canonical.SID_USCC + "|" + FACILITY, StandardCharsets.UTF_8))
+                    .body())
+            .path("total")
+            .asInt();
     long messages = count(base, null);
     long delivered = count(base, "delivered");
     long dead = count(base, "dead");
@@ -215,7 +237,7 @@ class ReliabilityDrillIT {
    * Sends one record until the gateway takes it (201/200/202): no answer, a reset or a 503 means
    * send again, as the facility would; the Idempotency-Key makes a resend the same message.
    */
-  private static int send(String base, String body, String residentNo, AtomicInteger resends)
+  private int send(String base, String body, String residentNo, AtomicInteger resends)
       throws Exception {
     String key = "drill-" + residentNo;
     for (int attempt = 0; ; attempt++) {
@@ -230,7 +252,8 @@ class ReliabilityDrillIT {
       try {
         HttpResponse<String> r =
             HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/residents"))
+                facility
+                    .request("/api/v1/residents")
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", key)
@@ -265,6 +288,8 @@ class ReliabilityDrillIT {
                 "--gateway.fhir.read-timeout=10s"));
     Map<String, String> environment = new HashMap<>(env);
     environment.put("PORT", String.valueOf(port));
+    environment.put("GATEWAY_RATE_LIMIT_RPS", "100000");
+    environment.put("GATEWAY_RATE_LIMIT_BURST", "100000");
     environment.put("GATEWAY_DATA_DIR", dir.toString());
     pb.environment().putAll(environment);
     pb.redirectErrorStream(true);
@@ -283,23 +308,46 @@ class ReliabilityDrillIT {
         .until(() -> get(url).statusCode() == 200);
   }
 
-  private static long count(String base, String state) throws Exception {
+  /**
+   * Registers the gateway at the FHIR server (a gateway too, here) as a hospital client that
+   * authenticates with its keyring's signing key; answers the client id.
+   */
+  private String registerAtFhirServer(Path gatewayDir) throws Exception {
+    JWKSet keys =
+        Keyring.loadOrCreate(gatewayDir.resolve("secrets").resolve("keyring.json"))
+            .signingKeys()
+            .toPublicJWKSet();
+    ObjectNode body = JSON.createObjectNode();
+    body.put("clientName", "drill gateway");
+    body.put("role", "hospital");
+    body.put("facilityCode", GatewayClient.HOSPITAL);
+    body.put("auth", "private_key_jwt");
+    body.set("jwks", JSON.readTree(keys.toString(true)));
+    HttpResponse<String> created =
+        HTTP.send(
+            fhir.as("operator")
+                .request("/api/v1/admin/clients")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return JSON.readTree(created.body()).path("clientId").asText();
+  }
+
+  private long count(String base, String state) throws Exception {
     String q = state == null ? "" : "&state=" + state;
-    HttpResponse<String> r = get(base + "/api/v1/messages?size=1" + q);
+    HttpResponse<String> r = facility.get("/api/v1/messages?size=1" + q);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body()).path("total").asLong();
   }
 
-  private static int total(String url) throws Exception {
-    return JSON.readTree(get(url).body()).path("total").asInt();
-  }
-
   /** Every Patient on the server, counted by resident number. */
-  private static Map<String, Integer> patientsByResidentNo(String fhir) throws Exception {
+  private Map<String, Integer> patientsByResidentNo() throws Exception {
     Map<String, Integer> found = new HashMap<>();
-    String next = fhir + "/Patient?_count=500&_elements=identifier";
+    String next = "/fhir/Patient?_count=500&_elements=identifier";
     while (next != null) {
-      JsonNode page = JSON.readTree(get(next).body());
+      JsonNode page = JSON.readTree(fhir.asHospital(GatewayClient.HOSPITAL).get(next).body());
       for (JsonNode entry : page.path("entry")) {
         for (JsonNode id : entry.path("resource").path("identifier")) {
           if (id.path("system").asText().startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX)) {
@@ -310,7 +358,8 @@ class ReliabilityDrillIT {
       next = null;
       for (JsonNode link : page.path("link")) {
         if ("next".equals(link.path("relation").asText())) {
-          next = link.path("url").asText();
+          String url = link.path("url").asText();
+          next = url.substring(url.indexOf("/fhir"));
         }
       }
     }

@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.yiyang.gateway.GatewayClient.JSON;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,8 +63,11 @@ class ReferralNotificationsIT {
 
   @TempDir Path dataDir;
 
+  private static Path currentDataDir;
+
   @BeforeEach
   void webhookAnswers() {
+    currentDataDir = dataDir;
     facility.stubFor(post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
   }
 
@@ -178,10 +179,7 @@ class ReferralNotificationsIT {
 
       HttpResponse<String> deleted =
           client(gateway)
-              .send(
-                  HttpRequest.newBuilder(client(gateway).uri("/api/v1/admin/webhooks/" + FACILITY))
-                      .DELETE()
-                      .build());
+              .send(client(gateway).request("/api/v1/admin/webhooks/" + FACILITY).DELETE().build());
       assertThat(deleted.statusCode()).isEqualTo(204);
       assertThat(get(gateway, "/api/v1/admin/webhooks/" + FACILITY).statusCode()).isEqualTo(404);
 
@@ -257,6 +255,8 @@ class ReferralNotificationsIT {
             "--server.port=0",
             "--gateway.data-dir=" + dataDir,
             "--gateway.fhir.base-url=",
+            "--gateway.security.issuer=" + GatewayClient.ISSUER,
+            "--gateway.security.rate-limit.burst=100000",
             "--spring.jmx.enabled=false",
             "--gateway.notify.poll-interval=" + pollInterval,
             "--gateway.notify.subscription=" + subscription,
@@ -285,8 +285,7 @@ class ReferralNotificationsIT {
   }
 
   static IGenericClient fhir(ConfigurableApplicationContext gateway) {
-    return FhirContext.forR4Cached()
-        .newRestfulGenericClient(client(gateway).uri("/fhir").toString());
+    return client(gateway).fhirClient();
   }
 
   /** What a hospital does on the FHIR server: a referral ServiceRequest and its Task. */
@@ -329,6 +328,7 @@ class ReferralNotificationsIT {
   }
 
   private static GatewayClient client(ConfigurableApplicationContext context) {
-    return new GatewayClient(((WebServerApplicationContext) context).getWebServer().getPort());
+    return new GatewayClient(
+        ((WebServerApplicationContext) context).getWebServer().getPort(), currentDataDir);
   }
 }

@@ -71,7 +71,7 @@ class ReferralScenarioIT {
 
   @Test
   void bothSidesAreKeptInformedThroughAnUpAndADownReferral(CapturedOutput output) throws Exception {
-    GatewayClient gateway = new GatewayClient(port);
+    GatewayClient gateway = new GatewayClient(port, dataDir);
     Hospital hospital = new Hospital(gateway, HOSPITAL, FACILITY);
     facility.stubFor(post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
     HttpResponse<String> resident =

@@ -43,6 +43,7 @@ public class RecordRoutes extends RouteBuilder {
           .bean(intake, "requireCapacity")
           .bean(steps, "parseJson")
           .bean(steps, "checkSource")
+          .bean(steps, "requireOwnRecord")
           .setProperty(RecordIntake.SOURCE, body())
           .bean(intake, "requireRegisteredResident")
           .bean(steps, "mapToFhir")

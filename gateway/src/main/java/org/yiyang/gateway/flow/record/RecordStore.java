@@ -81,12 +81,20 @@ public class RecordStore {
                     e.getSearch().getMode() == null
                         || e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH);
     if (!any) {
-      throw GatewayException.of(
-          ErrorCode.NOT_FOUND,
-          flow.recordNoField(),
-          "No record with this facility code and " + flow.recordNoField() + " is registered.");
+      throw notFound(flow);
     }
     return found;
+  }
+
+  /**
+   * The answer to a record that is not there, and to another facility's record (ADR 0050: the two
+   * cannot be told apart).
+   */
+  public static GatewayException notFound(RecordFlow flow) {
+    return GatewayException.of(
+        ErrorCode.NOT_FOUND,
+        flow.recordNoField(),
+        "No record with this facility code and " + flow.recordNoField() + " is registered.");
   }
 
   /**

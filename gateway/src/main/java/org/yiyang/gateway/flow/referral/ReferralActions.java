@@ -13,16 +13,19 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.flow.FlowSteps;
+import org.yiyang.gateway.security.Caller;
+import org.yiyang.gateway.security.Role;
+import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.RegionalValidator;
-import org.yiyang.profiles.rules.Uscc;
 
 /**
- * What a facility does with a referral through the API: read it, and accept, reject, complete or
- * cancel it. The acting facility (header {@code X-Facility-Code}, ADR 0040) must be the facility
- * the referral concerns; each action is one or two versioned Task updates checked against {@link
- * ReferralStates}. Actions are not journaled: they depend on the state they were decided on, so
- * they succeed now or fail now (ADR 0040).
+ * What the parties do with a referral through the API: read it, and accept, reject, complete or
+ * cancel it. The acting party is the caller's organization (its access token, ADR 0050): the
+ * facility or the hospital the referral concerns; anyone else gets the answer a missing referral
+ * gets. Each action is one or two versioned Task updates checked against {@link ReferralStates}.
+ * Actions are not journaled: they depend on the state they were decided on, so they succeed now or
+ * fail now (ADR 0040).
  */
 @Component
 public class ReferralActions {
@@ -30,7 +33,6 @@ public class ReferralActions {
   /** Exchange headers of the referral routes. */
   public static final String REFERRAL_ID = "yyReferralId";
 
-  public static final String ACTING_FACILITY = "yyActingFacility";
   public static final String ACTION = "yyReferralAction";
   public static final String FACILITY_CODE = "yyFacilityCode";
   public static final String REFERRAL_NO = "yyReferralNo";
@@ -61,30 +63,12 @@ public class ReferralActions {
     return TARGETS.containsKey(action);
   }
 
-  /** The acting facility's USCC, checked: 400 GW-1023 when missing, GW-1008 when malformed. */
-  public static String requireActingFacility(String header) {
-    if (header == null || header.isBlank()) {
-      throw GatewayException.of(
-          ErrorCode.ACTING_FACILITY,
-          "X-Facility-Code",
-          "X-Facility-Code: send the acting facility's unified social credit code in this header.");
-    }
-    if (!Uscc.isValid(header)) {
-      throw GatewayException.of(
-          ErrorCode.USCC_CHECK,
-          "X-Facility-Code",
-          "X-Facility-Code fails the GB 32100 check character or structure.");
-    }
-    return header;
-  }
-
   /** {@code GET /api/v1/referrals/{id}}: the referral in facility form, for one of its parties. */
   public ApiResponse read(
-      @Header(REFERRAL_ID) String referralId, @Header(ACTING_FACILITY) String facility) {
-    requireActingFacility(facility);
+      @Header(REFERRAL_ID) String referralId, @Header(Tenancy.CALLER) Caller caller) {
     Bundle read = requireReferral(referralId);
     JsonNode json = reader.toFacilityJson(read);
-    requireParty(json, facility);
+    requireParty(json, caller);
     return ApiResponse.of(200, json, "ok");
   }
 
@@ -94,22 +78,15 @@ public class ReferralActions {
    */
   public ApiResponse act(
       @Header(REFERRAL_ID) String referralId,
-      @Header(ACTING_FACILITY) String facility,
+      @Header(Tenancy.CALLER) Caller caller,
       @Header(ACTION) String action,
       byte[] body) {
-    requireActingFacility(facility);
     String reason = reason(action, body);
     Bundle read = requireReferral(referralId);
     JsonNode json = reader.toFacilityJson(read);
-    requireParty(json, facility);
+    requireParty(json, caller);
     boolean up = !"down".equals(json.path("direction").asText());
-    if (up && !"cancel".equals(action)) {
-      throw GatewayException.of(
-          ErrorCode.OTHER_PARTYS_ACTION,
-          "action",
-          "action: the receiving hospital accepts, rejects and completes an up-referral on the"
-              + " FHIR server; the referring facility can only cancel it.");
-    }
+    requireOwnStep(up, caller.is(Role.FACILITY), action);
     Task task =
         ReferralStore.currentTask(read)
             .orElseThrow(
@@ -140,39 +117,63 @@ public class ReferralActions {
   public ApiResponse readByNumber(
       @Header(FACILITY_CODE) String facilityCode,
       @Header(REFERRAL_NO) String referralNo,
-      @Header(ACTING_FACILITY) String facility) {
-    requireActingFacility(facility);
+      @Header(Tenancy.CALLER) Caller caller) {
     org.yiyang.gateway.flow.RecordKeys.requireFacilityCode(facilityCode);
     org.yiyang.gateway.flow.RecordKeys.requireRecordNo("referralNo", referralNo, 32);
+    Tenancy.requireOwnOrMissing(caller, facilityCode, ReferralActions::numberNotFound);
     String id =
-        store
-            .idByNumber(facilityCode, referralNo)
-            .orElseThrow(
-                () ->
-                    GatewayException.of(
-                        ErrorCode.NOT_FOUND,
-                        "referralNo",
-                        "No referral with this facility code and referralNo is registered."));
-    return read(id, facility);
+        store.idByNumber(facilityCode, referralNo).orElseThrow(ReferralActions::numberNotFound);
+    return read(id, caller);
+  }
+
+  private static GatewayException numberNotFound() {
+    return GatewayException.of(
+        ErrorCode.NOT_FOUND,
+        "referralNo",
+        "No referral with this facility code and referralNo is registered.");
+  }
+
+  private static GatewayException notFound() {
+    return GatewayException.of(
+        ErrorCode.NOT_FOUND, "referralId", "No referral has this referralId.");
   }
 
   private Bundle requireReferral(String referralId) {
-    return store
-        .read(referralId)
-        .orElseThrow(
-            () ->
-                GatewayException.of(
-                    ErrorCode.NOT_FOUND, "referralId", "No referral has this referralId."));
+    return store.read(referralId).orElseThrow(ReferralActions::notFound);
   }
 
-  /** Only the facility a referral concerns may read it or act on it (ADR 0040: 403, not 404). */
-  private static void requireParty(JsonNode referral, String facility) {
-    if (!facility.equals(referral.path("facilityCode").asText())) {
+  /**
+   * Only the parties may read a referral or act on it: the facility ({@code facilityCode}) and the
+   * hospital ({@code hospitalCode}) its caller acts for. To anyone else it does not exist (ADR
+   * 0050: the same answer as a missing referral).
+   */
+  private static void requireParty(JsonNode referral, Caller caller) {
+    String party =
+        caller != null && caller.is(Role.HOSPITAL)
+            ? referral.path("hospitalCode").asText()
+            : referral.path("facilityCode").asText();
+    if (caller == null || !caller.actsFor(party)) {
+      throw notFound();
+    }
+  }
+
+  /**
+   * Whose step an action is: on an up-referral the facility cancels and the hospital accepts,
+   * rejects and completes; on a down-referral the facility accepts, rejects, completes (or cancels)
+   * and the hospital cancels.
+   */
+  private static void requireOwnStep(boolean up, boolean facility, String action) {
+    boolean cancel = "cancel".equals(action);
+    boolean allowed = facility ? (!up || cancel) : (up ? !cancel : cancel);
+    if (!allowed) {
       throw GatewayException.of(
-          ErrorCode.NOT_PARTY,
-          "X-Facility-Code",
-          "X-Facility-Code: the referral concerns another facility; a facility sees and acts on"
-              + " its own referrals only.");
+          ErrorCode.OTHER_PARTYS_ACTION,
+          "action",
+          up
+              ? "action: on an up-referral the receiving hospital accepts, rejects and completes;"
+                  + " the referring facility can only cancel it."
+              : "action: on a down-referral the receiving facility accepts, rejects and completes;"
+                  + " the referring hospital can only cancel it.");
     }
   }
 

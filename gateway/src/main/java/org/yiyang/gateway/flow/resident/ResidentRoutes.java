@@ -35,6 +35,7 @@ public class ResidentRoutes extends RouteBuilder {
         .bean(intake, "requireCapacity")
         .bean(steps, "parseJson")
         .bean(steps, "checkSource")
+        .bean(steps, "requireOwnRecord")
         .bean(steps, "mapToFhir")
         .bean(steps, "requireValid")
         // Journaled before any answer; delivered by ResidentStore (a DeliveryTarget).

@@ -94,12 +94,18 @@ public class ResidentStore implements DeliveryTarget {
         .filter(Patient.class::isInstance)
         .map(Patient.class::cast)
         .findFirst()
-        .orElseThrow(
-            () ->
-                GatewayException.of(
-                    ErrorCode.NOT_FOUND,
-                    "residentNo",
-                    "No resident with this facility code and resident number is registered."));
+        .orElseThrow(ResidentStore::notFound);
+  }
+
+  /**
+   * The answer to a resident who is not registered, and to another facility's resident (ADR 0050:
+   * the two cannot be told apart).
+   */
+  public static GatewayException notFound() {
+    return GatewayException.of(
+        ErrorCode.NOT_FOUND,
+        "residentNo",
+        "No resident with this facility code and resident number is registered.");
   }
 
   /**

@@ -1,0 +1,62 @@
+package org.yiyang.gateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.yiyang.gateway.GatewayClient;
+
+/**
+ * One client over its budget gets 429 with {@code Retry-After} and an OperationOutcome, before any
+ * work; another client is not affected; health probes are never limited.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RateLimitIT {
+
+  static Path dataDir = GatewayClient.tempDir("rate-limit-it");
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    GatewayClient.embeddedServer(registry, () -> dataDir);
+    registry.add("gateway.security.rate-limit.burst", () -> "5");
+    registry.add("gateway.security.rate-limit.requests-per-second", () -> "0.1");
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void aFloodingClientIsSlowedAloneAndProbesAreNeverLimited() throws Exception {
+    GatewayClient gateway = new GatewayClient(port, dataDir);
+    GatewayClient flooding = gateway.asFacility("52331000MJ9876543W");
+    flooding.token();
+    gateway.token();
+    List<Integer> statuses = new ArrayList<>();
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 8; i++) {
+      HttpResponse<String> answer = flooding.get("/api/v1/messages?size=1");
+      statuses.add(answer.statusCode());
+      if (answer.statusCode() == 429) {
+        refused = answer;
+      }
+    }
+    assertThat(statuses.subList(0, 5)).containsOnly(200);
+    assertThat(statuses.subList(5, 8)).containsOnly(429);
+    GatewayClient.assertOutcome(refused, "GW-1032", null);
+    assertThat(refused.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+
+    assertThat(gateway.get("/api/v1/messages?size=1").statusCode())
+        .as("another client keeps its own budget")
+        .isEqualTo(200);
+    for (int i = 0; i < 10; i++) {
+      assertThat(gateway.anonymous().get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    }
+  }
+}
