@@ -184,9 +184,14 @@ public final class GatewayClient {
    */
   public ca.uhn.fhir.rest.client.api.IGenericClient fhirClient() {
     GatewayClient hospital = "hospital".equals(role) ? this : asHospital(HOSPITAL);
+    ca.uhn.fhir.context.FhirContext context = ca.uhn.fhir.context.FhirContext.forR4Cached();
+    // No capability statement fetched first, and time for a busy test machine.
+    context
+        .getRestfulClientFactory()
+        .setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+    context.getRestfulClientFactory().setSocketTimeout(120_000);
     ca.uhn.fhir.rest.client.api.IGenericClient client =
-        ca.uhn.fhir.context.FhirContext.forR4Cached()
-            .newRestfulGenericClient(uri("/fhir").toString());
+        context.newRestfulGenericClient(uri("/fhir").toString());
     client.registerInterceptor(
         new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor() {
           @Override

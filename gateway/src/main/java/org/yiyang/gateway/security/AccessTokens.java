@@ -65,21 +65,32 @@ public final class AccessTokens {
   public static JwtDecoder external(SecurityProperties properties) {
     SecurityProperties.External external = properties.external();
     String audience = external.audience().isBlank() ? properties.audience() : external.audience();
-    return new SupplierJwtDecoder(
-        () -> {
-          NimbusJwtDecoder decoder =
-              (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(properties.issuerUri());
-          decoder.setJwtValidator(
-              new InOrder(
-                  common(
-                      properties,
-                      properties.issuerUri(),
-                      audience,
-                      external.roleClaim(),
-                      external.usccClaim(),
-                      false)));
-          return decoder;
-        });
+    JwtDecoder lazy =
+        new SupplierJwtDecoder(
+            () -> {
+              NimbusJwtDecoder decoder =
+                  (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(properties.issuerUri());
+              decoder.setJwtValidator(
+                  new InOrder(
+                      common(
+                          properties,
+                          properties.issuerUri(),
+                          audience,
+                          external.roleClaim(),
+                          external.usccClaim(),
+                          false)));
+              return decoder;
+            });
+    // An issuer that cannot be reached refuses the token (401, the caller tries again later),
+    // it does not fail the request with a 500; the next token tries the discovery again.
+    return token -> {
+      try {
+        return lazy.decode(token);
+      } catch (org.springframework.security.oauth2.jwt.JwtDecoderInitializationException e) {
+        throw new org.springframework.security.oauth2.jwt.BadJwtException(
+            "the issuer's keys could not be fetched from its discovery document", e);
+      }
+    };
   }
 
   /** Turns a checked token into the request's {@link CallerToken}. */

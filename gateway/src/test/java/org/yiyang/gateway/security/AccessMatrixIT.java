@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -42,9 +37,8 @@ import org.yiyang.gateway.GatewayClient;
  * a refused call is checked to have run nothing (no Camel exchange, no journal entry); another
  * facility's object is checked to answer byte for byte as a missing one.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessMatrixIT {
+class AccessMatrixIT extends SharedGateway {
 
   /** Another facility, with a resident, a record, a message, a referral and a webhook. */
   static final String OTHER = "52331000MJ9876543W";
@@ -92,15 +86,6 @@ class AccessMatrixIT {
 
   static final List<String> ROLES =
       List.of("anonymous", "facility", "hospital", "operator", "auditor", "supervisor");
-
-  static Path dataDir = GatewayClient.tempDir("access-matrix-it");
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    GatewayClient.embeddedServer(registry, () -> dataDir);
-  }
-
-  @LocalServerPort int port;
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")

@@ -59,7 +59,13 @@ class ExternalIssuerIT {
   @LocalServerPort int port;
 
   static String issuer() {
-    String issuer = keycloak.baseUrl() + "/realms/region";
+    return keycloak.baseUrl() + "/realms/region";
+  }
+
+  /** The realm's discovery document and keys (WireMock forgets its stubs before each test). */
+  @org.junit.jupiter.api.BeforeEach
+  void realm() {
+    String issuer = issuer();
     keycloak.stubFor(
         get(urlPathEqualTo("/realms/region/.well-known/openid-configuration"))
             .willReturn(
@@ -77,7 +83,17 @@ class ExternalIssuerIT {
                 aResponse()
                     .withHeader("Content-Type", "application/json")
                     .withBody(new JWKSet(KEY.toPublicJWK()).toString())));
-    return issuer;
+  }
+
+  @Test
+  void anUnreachableRealmRefusesItsTokensWith401NotA500() throws Exception {
+    keycloak.resetAll();
+    GatewayClient gateway = new GatewayClient(port, dataDir);
+    HttpResponse<String> refused = call(gateway, token(c -> {}));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    GatewayClient.assertOutcome(refused, "GW-1030", "Authorization");
+    realm();
+    assertThat(call(gateway, token(c -> {})).statusCode()).as("once it is back").isEqualTo(200);
   }
 
   @Test

@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yiyang.gateway.GatewayClient;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.notify.SubscriptionWakeUp;
@@ -27,18 +22,9 @@ import org.yiyang.gateway.notify.SubscriptionWakeUp;
  * clinical and workflow resources but never deletes, expunges or touches Subscriptions — and a
  * refused write changes nothing. The FHIR server's wake-up call is accepted with its secret only.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FhirAccessIT {
+class FhirAccessIT extends SharedGateway {
 
-  static Path dataDir = GatewayClient.tempDir("fhir-access-it");
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    GatewayClient.embeddedServer(registry, () -> dataDir);
-  }
-
-  @LocalServerPort int port;
   @Autowired FhirServer fhir;
   @Autowired Keyring keyring;
 

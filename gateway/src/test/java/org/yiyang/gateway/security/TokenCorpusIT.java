@@ -26,7 +26,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -38,10 +37,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yiyang.gateway.GatewayClient;
 
 /**
@@ -50,18 +45,8 @@ import org.yiyang.gateway.GatewayClient;
  * echoing the token. Each corpus starts with a control that passes, so a refusal is the rule's
  * doing, not a broken fixture's.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokenCorpusIT {
-
-  static Path dataDir = GatewayClient.tempDir("token-corpus-it");
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    GatewayClient.embeddedServer(registry, () -> dataDir);
-  }
-
-  @LocalServerPort int port;
+class TokenCorpusIT extends SharedGateway {
 
   private GatewayClient gateway;
   private ECKey signing;
