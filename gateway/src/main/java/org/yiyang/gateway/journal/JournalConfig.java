@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,13 +58,20 @@ public class JournalConfig {
     return new HikariDataSource(config);
   }
 
-  /** Brings the schema up to date before anything reads the journal. */
+  /**
+   * Brings the schema up to date before anything reads the journal. Migrations that need the
+   * application's beans (the keyring) are {@link JavaMigration} beans, run in version order with
+   * the SQL ones.
+   */
   @Bean(defaultCandidate = false)
-  public Flyway journalFlyway(@Qualifier(DATA_SOURCE) HikariDataSource dataSource) {
+  public Flyway journalFlyway(
+      @Qualifier(DATA_SOURCE) HikariDataSource dataSource,
+      ObjectProvider<JavaMigration> javaMigrations) {
     Flyway flyway =
         Flyway.configure()
             .dataSource(dataSource)
             .locations("classpath:db/journal")
+            .javaMigrations(javaMigrations.orderedStream().toArray(JavaMigration[]::new))
             .table("journal_schema_history")
             .load();
     int applied = flyway.migrate().migrationsExecuted;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.delivery.DeliveryWorker;
@@ -16,7 +17,8 @@ import org.yiyang.gateway.journal.NewMessage;
  * Journals one notification per change and facility, for the delivery worker to push to the
  * facility's webhook. The idempotency key (facility, Task id, version) makes a change journaled
  * once however often it is noticed; the ordering key (facility, referral) keeps one referral's
- * notifications in order.
+ * notifications in order. A notification is thin (ADR 0054): the event, ids and a link, never the
+ * referral's content; the facility reads that with its own token.
  */
 @Component
 public class Notifications {
@@ -28,6 +30,21 @@ public class Notifications {
 
   /** The referral's Task moved to another state. */
   public static final String STATUS_CHANGED = "referral.status-changed";
+
+  /** Where the facility reads the referral, relative to the gateway's base URL. */
+  public static final String REFERRAL_PATH = "/api/v1/referrals/";
+
+  /** Every text field a notification may carry; nothing else is ever sent. */
+  private static final List<String> TEXT_FIELDS =
+      List.of(
+          "eventId",
+          "event",
+          "facilityCode",
+          "referralId",
+          "taskId",
+          "status",
+          "previousStatus",
+          "occurredAt");
 
   private final Journal journal;
   private final DeliveryWorker worker;
@@ -47,8 +64,7 @@ public class Notifications {
       long taskVersion,
       String status,
       String previousStatus,
-      Instant occurredAt,
-      JsonNode referral) {}
+      Instant occurredAt) {}
 
   /**
    * Journals the change for the facility if it has a webhook; returns whether it did. A facility
@@ -98,7 +114,28 @@ public class Notifications {
       e.put("previousStatus", change.previousStatus());
     }
     e.put("occurredAt", change.occurredAt().toString());
-    e.set("referral", change.referral() == null ? e.nullNode() : change.referral());
+    e.putObject("links").put("referral", REFERRAL_PATH + change.referralId());
+    return e;
+  }
+
+  /**
+   * What is sent of a journaled notification: the thin form's fields only, in its order, even for
+   * one journaled before notifications became thin (which carried the whole referral).
+   */
+  static ObjectNode thin(JsonNode journaled) {
+    ObjectNode e = JsonNodeFactory.instance.objectNode();
+    for (String field : TEXT_FIELDS) {
+      JsonNode value = journaled.get(field);
+      if (value != null && value.isTextual()) {
+        e.put(field, value.asText());
+      }
+      if (field.equals("taskId") && journaled.path("taskVersion").isIntegralNumber()) {
+        e.put("taskVersion", journaled.path("taskVersion").asLong());
+      }
+    }
+    if (journaled.path("referralId").isTextual()) {
+      e.putObject("links").put("referral", REFERRAL_PATH + journaled.path("referralId").asText());
+    }
     return e;
   }
 }

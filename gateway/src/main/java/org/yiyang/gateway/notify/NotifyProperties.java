@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +24,13 @@ import org.springframework.validation.annotation.Validated;
  *     127.0.0.1 (right for the embedded server)
  * @param webhookTimeout connect and read timeout of a webhook call
  * @param webhooks webhooks from configuration, one per facility; the admin endpoint adds more
+ * @param allowHttp whether webhook URLs may use plain http (tests, a TLS-terminating sidecar);
+ *     https only by default
+ * @param allowedHosts webhook hosts exempt from the address rules (ADR 0054), each {@code host} or
+ *     {@code host:port} ({@code [v6]:port} for IPv6), e.g. a facility system on a private network;
+ *     none by default
+ * @param signature how webhook calls are signed: HMAC-SHA256 ({@code v1}, default) or HMAC-SM3
+ *     ({@code sm3}, GB/T 32905)
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway.notify")
@@ -34,14 +42,20 @@ public record NotifyProperties(
     @DefaultValue("true") boolean subscription,
     @DefaultValue("") String callbackBaseUrl,
     @NotNull @DefaultValue("10s") Duration webhookTimeout,
-    @Valid @NotNull @DefaultValue List<ConfiguredWebhook> webhooks) {
+    @Valid @NotNull @DefaultValue List<ConfiguredWebhook> webhooks,
+    @DefaultValue("false") boolean allowHttp,
+    @NotNull @DefaultValue List<@NotBlank String> allowedHosts,
+    @NotNull @DefaultValue("HMAC-SHA256") WebhookSignature.Algorithm signature) {
 
   /**
    * A webhook given in configuration, e.g. {@code GATEWAY_NOTIFY_WEBHOOKS_0_FACILITYCODE}, {@code
    * ..._URL}, {@code ..._SECRET}.
    */
   public record ConfiguredWebhook(
-      @NotBlank String facilityCode, @NotBlank String url, @NotBlank String secret) {
+      @NotBlank String facilityCode,
+      @NotBlank String url,
+      @NotBlank @Size(min = WebhookAdmin.MIN_SECRET_BYTES, max = WebhookAdmin.MAX_SECRET_BYTES)
+          String secret) {
 
     @Override
     public String toString() {

@@ -266,8 +266,7 @@ public class ReferralChangePoller implements SmartLifecycle {
             v.getIdElement().getVersionIdPartAsLong(),
             status(v),
             step.previousStatus(),
-            v.getMeta().getLastUpdated().toInstant(),
-            d.referral());
+            v.getMeta().getLastUpdated().toInstant());
     for (String facility : d.facilityCodes()) {
       notifications.publish(facility, change);
     }

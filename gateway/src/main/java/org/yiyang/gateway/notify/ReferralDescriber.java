@@ -11,7 +11,8 @@ public interface ReferralDescriber {
   /**
    * @param referralId the referral's id (its ServiceRequest's id)
    * @param facilityCodes the USCC of each eldercare facility the referral concerns
-   * @param referral the referral in facility JSON as it stands now; null when it cannot be read
+   * @param referral the referral in facility JSON as it stands now, to find the facilities; null
+   *     when it cannot be read. Never sent: notifications are thin (ADR 0054)
    */
   record Described(String referralId, List<String> facilityCodes, JsonNode referral) {}
 

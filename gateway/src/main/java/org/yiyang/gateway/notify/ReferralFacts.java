@@ -14,10 +14,10 @@ import org.yiyang.gateway.flow.referral.ReferralReader;
 import org.yiyang.mappings.MappingException;
 
 /**
- * The referral of a changed Task as the facility reads it ({@link ReferralReader}, the same JSON as
- * {@code GET /api/v1/referrals/{id}}), and the facility it concerns. A referral the mapping cannot
- * read (e.g. written by a hospital without the regional profile) is told by its Task's parties,
- * with no referral body, rather than not at all.
+ * The facility a changed Task's referral concerns, found by reading the referral as the facility
+ * reads it ({@link ReferralReader}, the same JSON as {@code GET /api/v1/referrals/{id}}); none of
+ * it is sent (notifications are thin, ADR 0054). A referral the mapping cannot read (e.g. written
+ * by a hospital without the regional profile) is told by its Task's parties rather than not at all.
  */
 @Component
 public class ReferralFacts implements ReferralDescriber {

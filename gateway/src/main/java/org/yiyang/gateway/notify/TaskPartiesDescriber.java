@@ -13,7 +13,7 @@ import org.yiyang.profiles.Canonical;
 /**
  * Describes a referral Task by its parties, for a referral the facility mapping cannot read: every
  * Organization among the Task's requester and owner with a USCC identifier is a facility it
- * concerns (only those with a webhook get anything); the envelope's {@code referral} is null.
+ * concerns (only those with a webhook get anything).
  */
 class TaskPartiesDescriber {
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
@@ -18,8 +18,9 @@ import org.yiyang.gateway.flow.RecordKeys;
 import org.yiyang.profiles.ErrorCode;
 
 /**
- * Registering, showing and removing a facility's webhook. The secret is write-only: no answer and
- * no log line carries it.
+ * Registering, showing and removing a facility's webhook. The URL must pass {@link
+ * WebhookUrlPolicy} (ADR 0054); the secret is write-only: no answer and no log line carries it, and
+ * it is stored sealed.
  */
 @Component
 public class WebhookAdmin {
@@ -28,10 +29,17 @@ public class WebhookAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("url", "secret");
 
-  private final Webhooks webhooks;
+  /** Standard Webhooks: a secret of at least 24 bytes (192 bits). */
+  public static final int MIN_SECRET_BYTES = 24;
 
-  public WebhookAdmin(Webhooks webhooks) {
+  public static final int MAX_SECRET_BYTES = 256;
+
+  private final Webhooks webhooks;
+  private final WebhookUrlPolicy policy;
+
+  public WebhookAdmin(Webhooks webhooks, WebhookUrlPolicy policy) {
     this.webhooks = webhooks;
+    this.policy = policy;
   }
 
   /** Registers or replaces the webhook: {@code {"url": "...", "secret": "..."}}. */
@@ -58,16 +66,28 @@ public class WebhookAdmin {
     if (url == null) {
       throw GatewayException.of(ErrorCode.REQUIRED_FIELD, "url", "url is required.");
     }
-    requireUrl(url);
+    try {
+      policy.checkForRegistration(url);
+    } catch (WebhookUrlPolicy.RefusedUrlException e) {
+      log.info("Webhook for facility {} refused by rule '{}'", facilityCode, e.rule().code());
+      throw e;
+    }
     String secret = text(request, "secret");
     boolean exists = webhooks.registered(facilityCode);
     if (secret == null && !exists) {
       throw GatewayException.of(
           ErrorCode.REQUIRED_FIELD, "secret", "secret is required when registering a webhook.");
     }
-    if (secret != null && (secret.length() < 16 || secret.length() > 256)) {
+    int secretBytes = secret == null ? 0 : secret.getBytes(StandardCharsets.UTF_8).length;
+    if (secret != null && (secretBytes < MIN_SECRET_BYTES || secretBytes > MAX_SECRET_BYTES)) {
       throw GatewayException.of(
-          ErrorCode.INVALID_VALUE, "secret", "secret must be 16 to 256 characters long.");
+          ErrorCode.INVALID_VALUE,
+          "secret",
+          "secret must be "
+              + MIN_SECRET_BYTES
+              + " to "
+              + MAX_SECRET_BYTES
+              + " bytes long (UTF-8); draw it from a random source.");
     }
     boolean created = webhooks.put(facilityCode, url, secret, Instant.now());
     log.info("Webhook {} for facility {}", created ? "registered" : "updated", facilityCode);
@@ -123,24 +143,5 @@ public class WebhookAdmin {
           ErrorCode.INVALID_VALUE, field, field + " must be a non-empty string.");
     }
     return value.asText();
-  }
-
-  private static void requireUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      if (url.length() <= 2048
-          && uri.isAbsolute()
-          && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          && uri.getHost() != null
-          && uri.getUserInfo() == null) {
-        return;
-      }
-    } catch (java.net.URISyntaxException e) {
-      // Reported below.
-    }
-    throw GatewayException.of(
-        ErrorCode.INVALID_VALUE,
-        "url",
-        "url must be an absolute http or https URL without user info, at most 2048 characters.");
   }
 }

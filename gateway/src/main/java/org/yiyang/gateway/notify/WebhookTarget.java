@@ -4,15 +4,16 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.delivery.DeliveryTarget;
@@ -21,36 +22,55 @@ import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.profiles.ErrorCode;
 
 /**
- * Delivers a journaled notification to its facility's webhook: the envelope exactly as journaled,
- * signed at each attempt. A 2xx answer delivers it; 5xx, 408/409/412/425/429, timeouts and broken
- * connections are retried by the delivery worker; any other answer dead-letters it.
+ * Delivers a journaled notification to its facility's webhook: its thin form, signed at each
+ * attempt, to a URL checked again now and an address checked as it is connected to (ADR 0054). A
+ * 2xx answer delivers it; 5xx, 408/409/412/425/429, timeouts and broken connections are retried by
+ * the delivery worker; a refused URL or address, a redirect or any other answer dead-letters it.
  */
 @Component
 public class WebhookTarget implements DeliveryTarget {
 
+  private static final Logger log = LoggerFactory.getLogger(WebhookTarget.class);
   private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 412, 425, 429);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Webhooks webhooks;
   private final NotifyProperties properties;
-  private final HttpClient http;
+  private final WebhookUrlPolicy policy;
+  private final WebhookHttp http;
   private final Clock clock;
 
   @Autowired
-  public WebhookTarget(Webhooks webhooks, NotifyProperties properties) {
-    this(webhooks, properties, Clock.systemUTC());
+  public WebhookTarget(
+      Webhooks webhooks, NotifyProperties properties, WebhookUrlPolicy policy, WebhookHttp http) {
+    this(webhooks, properties, policy, http, Clock.systemUTC());
   }
 
-  WebhookTarget(Webhooks webhooks, NotifyProperties properties, Clock clock) {
+  WebhookTarget(
+      Webhooks webhooks,
+      NotifyProperties properties,
+      WebhookUrlPolicy policy,
+      WebhookHttp http,
+      Clock clock) {
     this.webhooks = webhooks;
     this.properties = properties;
+    this.policy = policy;
+    this.http = http;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(properties.webhookTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    for (int i = 0; i < properties.webhooks().size(); i++) {
+      NotifyProperties.ConfiguredWebhook configured = properties.webhooks().get(i);
+      try {
+        policy.checkForDelivery(configured.url());
+      } catch (GatewayException e) {
+        throw new IllegalStateException(
+            "gateway.notify.webhooks["
+                + i
+                + "] (facility "
+                + configured.facilityCode()
+                + "): "
+                + e.issues().get(0).message());
+      }
+    }
   }
 
   @Override
@@ -72,28 +92,30 @@ public class WebhookTarget implements DeliveryTarget {
       // Removed since the change was journaled: nothing to send; the referral stays readable.
       return ApiResponse.of(204, null, "no-webhook");
     }
-    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+    URI uri;
+    try {
+      uri = policy.checkForDelivery(webhook.url());
+    } catch (WebhookUrlPolicy.RefusedUrlException e) {
+      throw refused(facilityCode, e.rule(), e);
+    }
+    byte[] body = Notifications.thin(envelope).toString().getBytes(StandardCharsets.UTF_8);
     long now = clock.instant().getEpochSecond();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(webhook.url()))
-            .timeout(properties.webhookTimeout())
-            .header("Content-Type", "application/json; charset=utf-8")
-            .header(WebhookSignature.EVENT_ID_HEADER, envelope.path("eventId").asText())
-            .header(WebhookSignature.EVENT_HEADER, envelope.path("event").asText())
-            .header(WebhookSignature.HEADER, WebhookSignature.header(webhook.secret(), now, body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(WebhookSignature.EVENT_ID_HEADER, envelope.path("eventId").asText());
+    headers.put(WebhookSignature.EVENT_HEADER, envelope.path("event").asText());
+    headers.put(
+        WebhookSignature.HEADER,
+        WebhookSignature.header(properties.signature(), webhook.secret(), now, body));
     int status;
     try {
-      status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (HttpTimeoutException e) {
+      status = http.post(uri, headers, body);
+    } catch (WebhookUrlPolicy.UnsafeAddressException e) {
+      throw refused(facilityCode, e.rule(), e);
+    } catch (InterruptedIOException e) {
       throw failure(ErrorCode.UPSTREAM_TIMEOUT, "The facility webhook did not answer in time.", e);
     } catch (IOException e) {
       throw failure(
           ErrorCode.UPSTREAM_UNAVAILABLE, "The facility webhook could not be reached.", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw failure(ErrorCode.UPSTREAM_UNAVAILABLE, "Interrupted while calling the webhook.", e);
     }
     if (status >= 200 && status < 300) {
       return ApiResponse.of(status, null, "notified");
@@ -102,10 +124,28 @@ public class WebhookTarget implements DeliveryTarget {
         status >= 500 || RETRYABLE_4XX.contains(status)
             ? ErrorCode.UPSTREAM_UNAVAILABLE
             : ErrorCode.UPSTREAM_REJECTED;
+    String message =
+        status >= 300 && status < 400
+            ? "The facility webhook answered HTTP " + status + "; redirects are not followed."
+            : "The facility webhook answered HTTP " + status + ".";
     throw failure(
         code,
-        "The facility webhook answered HTTP " + status + ".",
+        message,
         BaseServerResponseException.newInstance(status, "Facility webhook answered " + status));
+  }
+
+  /** A URL or address refused at delivery: a dead letter naming the rule, never the URL. */
+  private static GatewayException refused(String facilityCode, UrlRule rule, Throwable cause) {
+    log.warn(
+        "Webhook of facility {} refused at delivery by rule '{}'; not called",
+        facilityCode,
+        rule.code());
+    return new GatewayException(
+        ErrorCode.UNSAFE_URL,
+        List.of(
+            new GatewayException.Issue(
+                ErrorCode.UNSAFE_URL, "url", rule.message() + " Checked at delivery; not called.")),
+        cause);
   }
 
   private static GatewayException failure(ErrorCode code, String message, Throwable cause) {

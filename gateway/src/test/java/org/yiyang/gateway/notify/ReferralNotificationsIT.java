@@ -90,6 +90,14 @@ class ReferralNotificationsIT {
           .containsExactly("requested", "accepted");
       assertThat(events.get(1).path("previousStatus").asText()).isEqualTo("requested");
       assertThat(events).allSatisfy(e -> assertThat(e.path("taskId").asText()).isEqualTo(taskId));
+      // Thin (ADR 0054): ids and a link; the facility reads the referral with its own token.
+      assertThat(events)
+          .allSatisfy(
+              e -> {
+                assertThat(e.has("referral")).isFalse();
+                assertThat(e.path("links").path("referral").asText())
+                    .isEqualTo("/api/v1/referrals/" + e.path("referralId").asText());
+              });
     }
     try (ConfigurableApplicationContext gateway = start("200ms", false)) {
       // After the restart the old versions are behind the cursor; only the new one is pushed.
@@ -171,7 +179,36 @@ class ReferralNotificationsIT {
       HttpResponse<String> badUrl =
           put(gateway, FACILITY, "{\"url\":\"ftp://x\",\"secret\":\"" + SECRET + "\"}");
       assertThat(badUrl.statusCode()).isEqualTo(400);
-      assertThat(badUrl.body()).contains("GW-1003").contains("\"url\"");
+      assertThat(badUrl.body()).contains("GW-1033").contains("\"url\"").contains("'scheme'");
+      HttpResponse<String> shortSecret =
+          put(
+              gateway,
+              FACILITY,
+              "{\"url\":\""
+                  + facility.baseUrl()
+                  + HOOK
+                  + "\",\"secret\":\"whsec_only_23_bytes_lon\"}");
+      assertThat(shortSecret.statusCode()).isEqualTo(400);
+      assertThat(shortSecret.body()).contains("GW-1003").contains("\"secret\"").contains("24");
+
+      // Issue 18's SSRF corpus: every URL refused at registration, naming url and the rule.
+      int refused = 0;
+      for (SsrfCorpus.Case c : SsrfCorpus.ISSUE) {
+        for (String url : List.of(c.url("https", 0), c.url("http", facility.getPort() + 1))) {
+          HttpResponse<String> answer =
+              put(gateway, FACILITY, "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\"}");
+          assertThat(answer.statusCode()).as(url).isEqualTo(400);
+          GatewayClient.assertOutcome(answer, "GW-1033", "url");
+          assertThat(answer.body())
+              .as(url)
+              .contains("'" + c.rule().code() + "'")
+              .doesNotContain(SsrfCorpus.URL_SECRET);
+        }
+        refused++;
+      }
+      assertThat(refused).isEqualTo(13);
+      // None of them replaced the registered webhook.
+      assertThat(get(gateway, "/api/v1/admin/webhooks/" + FACILITY).body()).contains(HOOK);
       HttpResponse<String> badCode =
           put(gateway, "123", "{\"url\":\"https://x.example/h\",\"secret\":\"" + SECRET + "\"}");
       assertThat(badCode.statusCode()).isEqualTo(400);
@@ -251,7 +288,16 @@ class ReferralNotificationsIT {
 
   private ConfigurableApplicationContext start(String pollInterval, boolean subscription) {
     return new SpringApplicationBuilder(GatewayApplication.class)
+        // The corpus's DNS names first, the system's for the rest (WireMock on localhost).
+        .initializers(
+            context ->
+                context
+                    .getBeanFactory()
+                    .registerSingleton("webhookTestDns", SsrfCorpus.dnsThenSystem()))
         .run(
+            // WireMock is on loopback: allowed by name and port only, over plain http.
+            "--gateway.notify.allow-http=true",
+            "--gateway.notify.allowed-hosts=localhost:" + facility.getPort(),
             "--server.port=0",
             "--gateway.data-dir=" + dataDir,
             "--gateway.fhir.base-url=",

@@ -65,6 +65,9 @@ class ReferralScenarioIT {
     GatewayClient.embeddedServer(registry, () -> dataDir);
     registry.add("gateway.delivery.poll-interval", () -> "100ms");
     registry.add("gateway.delivery.initial-backoff", () -> "100ms");
+    // The facility's webhook (WireMock) is on loopback: allowed by name and port, plain http.
+    registry.add("gateway.notify.allow-http", () -> "true");
+    registry.add("gateway.notify.allowed-hosts", () -> "localhost:" + facility.getPort());
   }
 
   @LocalServerPort int port;
@@ -122,14 +125,26 @@ class ReferralScenarioIT {
     JsonNode firstUp = ofReferral(up).get(0);
     assertThat(firstUp.path("event").asText()).isEqualTo("referral.created");
     assertThat(firstUp.path("facilityCode").asText()).isEqualTo(FACILITY);
-    assertThat(firstUp.path("referral").path("referralId").asText()).isEqualTo(up);
-    assertThat(firstUp.path("referral").path("direction").asText()).isEqualTo("up");
+    assertThat(firstUp.path("referralId").asText()).isEqualTo(up);
     JsonNode firstDown = ofReferral(down).get(0);
     assertThat(firstDown.path("event").asText()).isEqualTo("referral.created");
-    assertThat(firstDown.path("referral").path("direction").asText()).isEqualTo("down");
     assertThat(ofReferral(up).get(4).path("previousStatus").asText()).isEqualTo("in-progress");
-    // The facility can also read each referral itself.
-    HttpResponse<String> read = gateway.send("GET", "/api/v1/referrals/" + down, null, FACILITY);
+    // Thin (ADR 0054): no referral content travels; the facility follows the link with its token.
+    assertThat(served())
+        .allSatisfy(
+            e ->
+                assertThat(e.getRequest().getBodyAsString())
+                    .doesNotContain("血压")
+                    .doesNotContain("R0001")
+                    .doesNotContain("\"referral\":{")
+                    .doesNotContain("\"referral\":null"));
+    String upLink = firstUp.path("links").path("referral").asText();
+    assertThat(upLink).isEqualTo("/api/v1/referrals/" + up);
+    HttpResponse<String> readUp = gateway.send("GET", upLink, null, FACILITY);
+    assertThat(JSON.readTree(readUp.body()).path("direction").asText()).isEqualTo("up");
+    HttpResponse<String> read =
+        gateway.send("GET", firstDown.path("links").path("referral").asText(), null, FACILITY);
+    assertThat(JSON.readTree(read.body()).path("direction").asText()).isEqualTo("down");
     assertThat(JSON.readTree(read.body()).path("status").asText()).isEqualTo("completed");
     assertThat(output.getAll()).doesNotContain(SECRET);
     report(served());

@@ -138,7 +138,7 @@ class AccessMatrixIT extends SharedGateway {
         other.send(
             "PUT",
             "/api/v1/admin/webhooks/" + OTHER,
-            "{\"url\":\"https://facility.example/hook\",\"secret\":\"0123456789abcdef0123\"}",
+            "{\"url\":\"https://facility.example/hook\",\"secret\":\"whsec_0123456789abcdef0123456789\"}",
             null);
     assertThat(hook.statusCode()).as(hook.body()).isEqualTo(201);
     String client = own.registerClient("supervisor", null).clientId();
@@ -317,7 +317,7 @@ class AccessMatrixIT extends SharedGateway {
                 "{\"clientName\":\"x\",\"role\":\"auditor\",\"auth\":\"client_secret_basic\"}";
             default ->
                 path.startsWith("/api/v1/admin/webhooks")
-                    ? "{\"url\":\"https://facility.example/h\",\"secret\":\"0123456789abcdef0123\"}"
+                    ? "{\"url\":\"https://facility.example/h\",\"secret\":\"whsec_0123456789abcdef0123456789\"}"
                     : null;
           };
     }

@@ -19,6 +19,8 @@ abstract class SharedGateway {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     GatewayClient.embeddedServer(registry, () -> dataDir);
+    // AccessMatrixIT's webhook host: a made-up name, registered without resolving it (ADR 0054).
+    registry.add("gateway.notify.allowed-hosts", () -> "facility.example");
   }
 
   @LocalServerPort int port;
