@@ -150,12 +150,29 @@ public final class ProfileDocs {
               .collect(Collectors.joining("; ")));
       md.append(" |\n");
     }
-    md.append("\n## Identifier systems (NamingSystems)\n\n| system | description |\n|---|---|\n");
+    md.append(
+        "\n## Identifier systems (NamingSystems)\n\n"
+            + "| system on the wire | also known as | description |\n|---|---|---|\n");
     for (NamingSystem ns : pkg.namingSystems()) {
-      for (NamingSystem.NamingSystemUniqueIdComponent uid : ns.getUniqueId()) {
-        md.append("| `").append(uid.getValue()).append("` | ").append(cell(ns.getDescription()));
-        md.append(" |\n");
-      }
+      // The system written on the wire is the URI form; an OID and former URIs are aliases.
+      List<NamingSystem.NamingSystemUniqueIdComponent> uris =
+          ns.getUniqueId().stream()
+              .filter(u -> u.getType() == NamingSystem.NamingSystemIdentifierType.URI)
+              .toList();
+      String wire =
+          uris.stream()
+              .filter(u -> u.getValue().startsWith("urn:oid:") || u.getPreferred())
+              .findFirst()
+              .orElse(ns.getUniqueIdFirstRep())
+              .getValue();
+      String aliases =
+          ns.getUniqueId().stream()
+              .map(NamingSystem.NamingSystemUniqueIdComponent::getValue)
+              .filter(v -> !v.equals(wire))
+              .map(v -> "`" + v + "`")
+              .collect(java.util.stream.Collectors.joining(", "));
+      md.append("| `").append(wire).append("` | ").append(aliases).append(" | ");
+      md.append(cell(ns.getDescription())).append(" |\n");
     }
     md.append("\n## Examples\n\n");
     for (String file : pkg.examplesByFile().keySet()) {
