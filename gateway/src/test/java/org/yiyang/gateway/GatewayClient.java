@@ -2,6 +2,9 @@ package org.yiyang.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,6 +46,9 @@ public final class GatewayClient {
     registry.add("gateway.data-dir", () -> dataDir.get().toString());
     registry.add("gateway.fhir.base-url", () -> "");
     registry.add("gateway.delivery.sync-deadline", () -> "30s");
+    // Installing the regional package into the embedded server costs tens of CPU seconds; the
+    // tests of the platform side (platform/) switch it back on.
+    registry.add("gateway.fhir-server.install-package", () -> "false");
   }
 
   /** A new temporary directory, for a data directory shared by all the tests of a class. */
@@ -114,6 +120,17 @@ public final class GatewayClient {
         .as(method + " " + path + ": " + response.body())
         .isLessThan(300);
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * A HAPI generic client on the embedded FHIR server, as a regional platform or a hospital uses
+   * it. Every test creates its generic clients here, so that what every call needs (a token, once
+   * the server asks for one) is added in one place.
+   */
+  public IGenericClient fhirClient() {
+    FhirContext context = FhirContext.forR4Cached();
+    context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    return context.newRestfulGenericClient(uri("/fhir").toString());
   }
 
   /** The facility JSON sample of a to-FHIR mapping (a fresh copy on each call). */

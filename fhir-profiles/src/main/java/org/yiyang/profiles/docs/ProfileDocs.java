@@ -150,6 +150,18 @@ public final class ProfileDocs {
               .collect(Collectors.joining("; ")));
       md.append(" |\n");
     }
+    md.append("\n## Search parameters\n\n| code | resource | type | expression | description |\n");
+    md.append("|---|---|---|---|---|\n");
+    for (org.hl7.fhir.r4.model.SearchParameter sp : pkg.searchParameters()) {
+      md.append("| `").append(sp.getCode()).append("` | ");
+      md.append(
+          sp.getBase().stream()
+              .map(b -> b.getCode())
+              .collect(java.util.stream.Collectors.joining(", ")));
+      md.append(" | ").append(sp.getType().toCode()).append(" | `");
+      md.append(cell(sp.getExpression())).append("` | ").append(cell(sp.getDescription()));
+      md.append(" |\n");
+    }
     md.append(
         "\n## Identifier systems (NamingSystems)\n\n"
             + "| system on the wire | also known as | description |\n|---|---|---|\n");

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.yiyang.gateway.GatewayClient.JSON;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -285,8 +284,7 @@ class ReferralNotificationsIT {
   }
 
   static IGenericClient fhir(ConfigurableApplicationContext gateway) {
-    return FhirContext.forR4Cached()
-        .newRestfulGenericClient(client(gateway).uri("/fhir").toString());
+    return client(gateway).fhirClient();
   }
 
   /** What a hospital does on the FHIR server: a referral ServiceRequest and its Task. */

@@ -16,6 +16,7 @@ import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.RecordKeys;
+import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.gateway.flow.resident.FacilityNames;
 import org.yiyang.gateway.flow.resident.PatientResolver;
 import org.yiyang.gateway.flow.resident.ResidentStore;
@@ -33,11 +34,17 @@ public class RecordStore {
   private final FhirServer fhir;
   private final PatientResolver residents;
   private final FacilityNames facilityNames;
+  private final ReferralRequestStatus referralRequests;
 
-  public RecordStore(FhirServer fhir, PatientResolver residents, FacilityNames facilityNames) {
+  public RecordStore(
+      FhirServer fhir,
+      PatientResolver residents,
+      FacilityNames facilityNames,
+      ReferralRequestStatus referralRequests) {
     this.fhir = fhir;
     this.residents = residents;
     this.facilityNames = facilityNames;
+    this.referralRequests = referralRequests;
   }
 
   /** The record-number identifier system of a flow for one facility. */
@@ -68,6 +75,14 @@ public class RecordStore {
     Bundle response = fhir.client().transaction().withBundle(transaction).execute();
     recordKey(flow, transaction)
         .ifPresent(key -> facilityNames.follow(transaction, response, key.facilityCode()));
+    if (flow.equals(RecordFlows.REFERRAL)) {
+      // A resent up-referral rewrote its request as active: back in line with its Task.
+      for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+        if (entry.getResource() instanceof org.hl7.fhir.r4.model.ServiceRequest request) {
+          referralRequests.followTasksOf(request.getIdElement().getIdPart());
+        }
+      }
+    }
     boolean created =
         response.getEntry().stream()
             .map(e -> e.getResponse().getStatus())
