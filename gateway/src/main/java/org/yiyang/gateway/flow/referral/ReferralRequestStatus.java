@@ -50,19 +50,21 @@ public class ReferralRequestStatus {
 
   /**
    * Brings the Task's focus (a local ServiceRequest) to the status the Task implies, with {@code
-   * If-Match}; a request changed meanwhile is read again once. Failures are logged, not thrown: the
-   * Task is the state, and its next change or the next poll tries again.
+   * If-Match}. The request is read before the Task's current version, so a follower that saw an
+   * older Task cannot overwrite a newer decision: its If-Match fails, and it reads both again.
+   * Failures are logged, not thrown: the Task is the state, and its next change or the next poll
+   * tries again.
    */
   public void follow(Task task) {
-    Optional<ServiceRequestStatus> target = implied(task.getStatus());
-    if (target.isEmpty() || !task.getFocus().hasReference()) {
+    if (!task.getFocus().hasReference() || !task.getIdElement().hasIdPart()) {
       return;
     }
     IdType focus = new IdType(task.getFocus().getReference());
     if (!"ServiceRequest".equals(focus.getResourceType()) || focus.isAbsolute()) {
       return;
     }
-    for (int attempt = 1; attempt <= 2; attempt++) {
+    String taskId = task.getIdElement().getIdPart();
+    for (int attempt = 1; attempt <= 3; attempt++) {
       try {
         ServiceRequest request =
             fhir.client()
@@ -71,7 +73,15 @@ public class ReferralRequestStatus {
                 .withId(focus.getIdPart())
                 .cacheControl(FhirServer.NO_CACHE)
                 .execute();
-        if (request.getStatus() == target.get()) {
+        Task current =
+            fhir.client()
+                .read()
+                .resource(Task.class)
+                .withId(taskId)
+                .cacheControl(FhirServer.NO_CACHE)
+                .execute();
+        Optional<ServiceRequestStatus> target = implied(current.getStatus());
+        if (target.isEmpty() || request.getStatus() == target.get()) {
           return;
         }
         String version = request.getIdElement().getVersionIdPart();
@@ -84,7 +94,7 @@ public class ReferralRequestStatus {
             .execute();
         return;
       } catch (PreconditionFailedException | ResourceVersionConflictException raced) {
-        // Changed since read: read again.
+        // Changed since read: read both again.
       } catch (BaseServerResponseException e) {
         log.warn(
             "ServiceRequest/{} status not brought in line with its Task (HTTP {})",
