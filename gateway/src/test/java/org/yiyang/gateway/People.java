@@ -26,9 +26,12 @@ public final class People {
     return body + CHECK.charAt(sum % 11);
   }
 
-  /** A resident v1 record of person {@code n} (born 1930 + n % 30, 1 Jan + n % 300 days). */
+  /**
+   * A resident v1 record of person {@code n}: distinct people for distinct n below 1,000,000 (the
+   * ID's sequence is n % 1000, the birth date moves with n / 1000).
+   */
   public static ObjectNode resident(String facilityCode, String residentNo, int n) {
-    LocalDate born = LocalDate.of(1930 + n % 30, 1, 1).plusDays(n % 300);
+    LocalDate born = LocalDate.of(1930, 1, 1).plusDays((n / 1000) * 37L + n % 7);
     ObjectNode r = GatewayClient.JSON.createObjectNode();
     r.put("facilityCode", facilityCode);
     r.put("residentNo", residentNo);

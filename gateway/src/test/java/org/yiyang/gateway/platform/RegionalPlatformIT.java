@@ -61,6 +61,10 @@ import org.yiyang.profiles.ConformancePackage;
 @ExtendWith(OutputCaptureExtension.class)
 class RegionalPlatformIT {
 
+  /** The facility of the residents the searches look for. */
+  static final String HOME = "52330300MJ8799999T";
+
+  /** The facility of the Patients the write tests make directly on /fhir. */
   static final String FACILITY = "52330300MJ8712345N";
 
   private static final Path dataDir = GatewayClient.tempDir("regional-platform-it");
@@ -78,6 +82,7 @@ class RegionalPlatformIT {
   private IGenericClient platform;
   private final List<ObjectNode> residents = new ArrayList<>();
   private String facilityOrganization;
+  private String homeOrganization;
 
   /** Six residents in three divisions, written by the gateway once the package is installed. */
   @BeforeAll
@@ -94,7 +99,7 @@ class RegionalPlatformIT {
       {"刘", "芳", "370406", "day-care"}
     };
     for (int i = 0; i < people.length; i++) {
-      ObjectNode r = People.resident(FACILITY, "P-" + i, 300 + i);
+      ObjectNode r = People.resident(HOME, "P-" + i, 300 + i);
       r.put("name", people[i][0] + people[i][1]);
       r.put("familyName", people[i][0]);
       r.put("givenName", people[i][1]);
@@ -107,17 +112,23 @@ class RegionalPlatformIT {
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
       residents.add(r);
     }
-    facilityOrganization =
-        platform
-            .search()
-            .forResource(Organization.class)
-            .where(Organization.IDENTIFIER.exactly().systemAndCode(Canonical.SID_USCC, FACILITY))
-            .returnBundle(Bundle.class)
-            .execute()
-            .getEntryFirstRep()
-            .getResource()
-            .getIdElement()
-            .getIdPart();
+    homeOrganization = organizationOf(HOME);
+    Organization facility = new Organization().setName("直接写入的养老机构");
+    facility.addIdentifier().setSystem(Canonical.SID_USCC).setValue(FACILITY);
+    facilityOrganization = platform.create().resource(facility).execute().getId().getIdPart();
+  }
+
+  private String organizationOf(String uscc) {
+    return platform
+        .search()
+        .forResource(Organization.class)
+        .where(Organization.IDENTIFIER.exactly().systemAndCode(Canonical.SID_USCC, uscc))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntryFirstRep()
+        .getResource()
+        .getIdElement()
+        .getIdPart();
   }
 
   @Test
@@ -181,6 +192,7 @@ class RegionalPlatformIT {
             .search()
             .forResource(Patient.class)
             .where(Patient.ADDRESS_CITY.matchesExactly().value("温州市"))
+            .and(Patient.ORGANIZATION.hasId("Organization/" + homeOrganization))
             .include(Patient.INCLUDE_ORGANIZATION)
             .count(2)
             .totalMode(ca.uhn.fhir.rest.api.SearchTotalModeEnum.ACCURATE)
@@ -193,7 +205,7 @@ class RegionalPlatformIT {
             e ->
                 e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE
                     && e.getResource() instanceof Organization o
-                    && o.getIdElement().getIdPart().equals(facilityOrganization));
+                    && o.getIdElement().getIdPart().equals(homeOrganization));
     assertThat(first.getLink(Bundle.LINK_NEXT)).isNotNull();
     Bundle second = platform.loadPage().next(first).execute();
     assertThat(matches(second)).hasSize(1);
@@ -525,15 +537,13 @@ class RegionalPlatformIT {
   }
 
   /**
-   * The residents of {@link #residentsOfThreeDivisions} that a search finds (other tests write
-   * Patients of their own, resident numbers W-…).
+   * The residents of {@link #residentsOfThreeDivisions} that a search finds (the write tests make
+   * Patients of another facility).
    */
   private List<Patient> patients(ca.uhn.fhir.rest.gclient.ICriterion<?> criterion) {
+    String home = Canonical.residentNoSystem(HOME);
     return everyPatient(criterion).stream()
-        .filter(
-            p ->
-                p.getIdentifier().stream()
-                    .noneMatch(i -> i.getValue() != null && i.getValue().startsWith("W-")))
+        .filter(p -> p.getIdentifier().stream().anyMatch(i -> home.equals(i.getSystem())))
         .toList();
   }
 
