@@ -60,6 +60,8 @@ class RestartPersistenceIT {
             "--server.port=0",
             "--gateway.data-dir=" + dataDir,
             "--gateway.fhir.base-url=",
+            // Not about the regional package: its installation would only take CPU (ADR 0053).
+            "--gateway.fhir-server.install-package=false",
             "--spring.jmx.enabled=false");
   }
 

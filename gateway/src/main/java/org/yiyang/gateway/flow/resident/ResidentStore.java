@@ -279,15 +279,13 @@ public class ResidentStore implements DeliveryTarget {
     return residentNo.getSystem().substring(Canonical.RESIDENT_NO_SYSTEM_PREFIX.length());
   }
 
-  /** {@code Patient/123/_history/2} → {@code 123}. */
+  /** {@code Patient/123/_history/2} (relative or absolute) → {@code 123}. */
   private static String idOf(String location) {
-    String[] parts = location.split("/");
-    for (int i = 0; i < parts.length - 1; i++) {
-      if ("Patient".equals(parts[i])) {
-        return parts[i + 1];
-      }
+    org.hl7.fhir.r4.model.IdType id = new org.hl7.fhir.r4.model.IdType(location);
+    if (location == null || !id.hasIdPart()) {
+      throw new IllegalStateException("The FHIR server answered no Patient location");
     }
-    throw new IllegalStateException("The FHIR server answered no Patient location");
+    return id.getIdPart();
   }
 
   private static String versionOf(String location) {
