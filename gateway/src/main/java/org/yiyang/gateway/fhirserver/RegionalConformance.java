@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yiyang.gateway.logging.PersonalDataLogFilter;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ConformancePackage;
 import org.yiyang.profiles.RegionalValidator;
@@ -138,7 +139,8 @@ public class RegionalConformance {
       OperationOutcome.OperationOutcomeIssueComponent i = oo.addIssue();
       i.setSeverity(OperationOutcome.IssueSeverity.ERROR);
       i.setCode(OperationOutcome.IssueType.PROCESSING);
-      i.setDiagnostics(issue.message());
+      // The writer sent the values, but an error body quotes none of them (ID and phone digits).
+      i.setDiagnostics(PersonalDataLogFilter.mask(issue.message()));
       if (issue.location() != null) {
         i.addExpression(issue.location());
       }

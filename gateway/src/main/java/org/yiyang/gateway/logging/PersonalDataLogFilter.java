@@ -86,7 +86,8 @@ public final class PersonalDataLogFilter extends TurboFilter {
     return FilterReply.DENY;
   }
 
-  static String mask(String text) {
+  /** The text with every run of seven or more digits (and a trailing X) replaced by {@code ***}. */
+  public static String mask(String text) {
     return text == null ? null : DIGIT_RUN.matcher(text).replaceAll("***");
   }
 

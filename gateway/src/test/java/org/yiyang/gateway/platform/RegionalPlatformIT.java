@@ -377,6 +377,13 @@ class RegionalPlatformIT {
       assertThat(e).as("write %d is refused with 422", refused + 1).isNotNull();
       assertThat(e.getOperationOutcome()).isInstanceOf(OperationOutcome.class);
       assertThat(errors(e.getOperationOutcome())).isNotEmpty();
+      // The error body quotes no ID or phone digits of the resource.
+      assertThat(
+              platform
+                  .getFhirContext()
+                  .newJsonParser()
+                  .encodeResourceToString(e.getOperationOutcome()))
+          .doesNotContainPattern("[0-9]{7,}");
       refused++;
     }
     assertThat(refused).isEqualTo(broken.size()).isEqualTo(7);
