@@ -84,7 +84,22 @@ public final class Canonical {
 
   // Identifier systems (NamingSystems in the package)
   public static final String SID = BASE + "/sid/";
-  public static final String SID_CITIZEN_ID = SID + "cn-citizen-id";
+
+  /**
+   * 居民身份证号码 under its national OID (ADR 0052): the system regional platforms identify a person by.
+   * The package's former URI is {@link #SID_CITIZEN_ID_ALIAS}.
+   */
+  public static final String SID_CITIZEN_ID = "urn:oid:2.16.156.10011.1.3";
+
+  /** 城乡居民健康档案编号 (health record number, WS 365), national OID. */
+  public static final String SID_HEALTH_RECORD_NO = "urn:oid:2.16.156.10011.1.2";
+
+  /** 居民健康卡号 (resident health card number), national OID. */
+  public static final String SID_HEALTH_CARD_NO = "urn:oid:2.16.156.10011.1.19";
+
+  /** The citizen-ID system this package used before 0.2.0: read as an alias, never written. */
+  public static final String SID_CITIZEN_ID_ALIAS = SID + "cn-citizen-id";
+
   public static final String SID_USCC = SID + "cn-uscc";
   public static final String SID_MEDICAL_LICENCE = SID + "cn-medical-institution-licence";
 
@@ -156,9 +171,22 @@ public final class Canonical {
 
   // Code systems
   public static final String CS = BASE + "/CodeSystem/";
-  public static final String CS_GB_SEX = CS + "gb-t-2261-1-sex";
-  public static final String CS_GB_MARITAL = CS + "gb-t-2261-2-marital-status";
-  public static final String CS_GB_ETHNICITY = CS + "gb-3304-ethnicity";
+
+  /**
+   * The national code lists under their OIDs (ADR 0052): GB/T 2261.1 sex, GB/T 2261.2 marital
+   * status, GB 3304 ethnicity. The package's CodeSystems carry these as their URLs.
+   */
+  public static final String CS_GB_SEX = "urn:oid:2.16.156.10011.2.3.3.4";
+
+  public static final String CS_GB_MARITAL = "urn:oid:2.16.156.10011.2.3.3.5";
+  public static final String CS_GB_ETHNICITY = "urn:oid:2.16.156.10011.2.3.3.3";
+
+  /** The URLs these code systems had before 0.2.0: read as aliases, never written. */
+  public static final String CS_GB_SEX_ALIAS = CS + "gb-t-2261-1-sex";
+
+  public static final String CS_GB_MARITAL_ALIAS = CS + "gb-t-2261-2-marital-status";
+  public static final String CS_GB_ETHNICITY_ALIAS = CS + "gb-3304-ethnicity";
+
   public static final String CS_GB_DIVISION = CS + "gb-t-2260-division";
   public static final String CS_SERVICE_MODE = CS + "eldercare-service-mode";
   public static final String CS_SPECIAL_GROUP = CS + "special-group";

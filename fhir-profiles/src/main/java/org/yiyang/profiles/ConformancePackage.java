@@ -164,6 +164,10 @@ public final class ConformancePackage {
     return ofType(ValueSet.class);
   }
 
+  public List<org.hl7.fhir.r4.model.SearchParameter> searchParameters() {
+    return ofType(org.hl7.fhir.r4.model.SearchParameter.class);
+  }
+
   public List<NamingSystem> namingSystems() {
     return ofType(NamingSystem.class);
   }

@@ -84,6 +84,11 @@ public enum ErrorCode {
       422,
       IssueType.CODEINVALID,
       "A code has no translation in the concept map for the target code system."),
+  INCOMPLETE_FHIR_DATA(
+      "GW-2002",
+      422,
+      IssueType.INCOMPLETE,
+      "The FHIR data lacks a field the exchange format requires, or holds a value it does not allow."),
   PROFILE_VIOLATION(
       "GW-3001", 422, IssueType.PROCESSING, "The produced resource violates its regional profile."),
   UPSTREAM_UNAVAILABLE(

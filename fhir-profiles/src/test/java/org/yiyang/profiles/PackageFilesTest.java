@@ -34,6 +34,16 @@ class PackageFilesTest {
   static final Map<String, String> EXTERNAL_FRAGMENTS =
       Map.of("icd-10-cn", Canonical.CS_ICD10_CN, "loinc", Canonical.CS_LOINC);
 
+  /**
+   * National code lists whose system is their OID (id to URL, ADR 0052): a coding must carry the
+   * system regional platforms use, so the CodeSystem's URL is that system.
+   */
+  static final Map<String, String> NATIONAL_CODE_SYSTEMS =
+      Map.of(
+          "gb-t-2261-1-sex", Canonical.CS_GB_SEX,
+          "gb-t-2261-2-marital-status", Canonical.CS_GB_MARITAL,
+          "gb-3304-ethnicity", Canonical.CS_GB_ETHNICITY);
+
   private static boolean isExternalFragment(Resource resource) {
     return resource instanceof CodeSystem cs
         && cs.getContent() == CodeSystem.CodeSystemContentMode.FRAGMENT
@@ -65,6 +75,12 @@ class PackageFilesTest {
         // A fragment of an external code system keeps the system's own URL (ADR 0011).
         assertThat(EXTERNAL_FRAGMENTS)
             .containsEntry(resource.getIdElement().getIdPart(), metadata.getUrl());
+      } else if (metadata.getUrl().startsWith("urn:oid:")) {
+        // A national code list: its URL is its OID, also listed as its identifier (ADR 0052).
+        assertThat(NATIONAL_CODE_SYSTEMS)
+            .containsEntry(resource.getIdElement().getIdPart(), metadata.getUrl());
+        assertThat(((CodeSystem) resource).getIdentifier())
+            .anySatisfy(i -> assertThat(i.getValue()).isEqualTo(metadata.getUrl()));
       } else {
         assertThat(metadata.getUrl())
             .isEqualTo(
@@ -97,12 +113,49 @@ class PackageFilesTest {
         continue;
       }
       String value = (String) field.get(null);
+      if (field.getName().endsWith("_ALIAS")) {
+        // A former URL, read as an alias only: the package no longer holds it (ADR 0052).
+        assertThat(pkg.byUrl(value)).as("%s = %s", field.getName(), value).isEmpty();
+        continue;
+      }
+      if (value.startsWith("urn:oid:") && field.getName().startsWith("CS_")) {
+        assertThat(pkg.byUrl(value)).as("%s = %s", field.getName(), value).isPresent();
+        checked++;
+        continue;
+      }
       if (prefixes.stream().anyMatch(p -> value.startsWith(p) && value.length() > p.length())) {
         assertThat(pkg.byUrl(value)).as("%s = %s", field.getName(), value).isPresent();
         checked++;
       }
     }
     assertThat(checked).isGreaterThan(30);
+  }
+
+  /** The national identifiers carry their OID as a uniqueId of type oid, preferred (ADR 0052). */
+  @Test
+  void nationalIdentifiersCarryTheirOid() {
+    Map<String, String> oids =
+        Map.of(
+            "cn-citizen-id", "2.16.156.10011.1.3",
+            "cn-health-record-no", "2.16.156.10011.1.2",
+            "cn-health-card-no", "2.16.156.10011.1.19");
+    ConformancePackage pkg = ConformancePackage.load();
+    oids.forEach(
+        (id, oid) -> {
+          NamingSystem ns =
+              pkg.namingSystems().stream()
+                  .filter(n -> n.getIdElement().getIdPart().equals(id))
+                  .findFirst()
+                  .orElseThrow();
+          assertThat(ns.getUniqueId())
+              .anySatisfy(
+                  u -> {
+                    assertThat(u.getType()).isEqualTo(NamingSystem.NamingSystemIdentifierType.OID);
+                    assertThat(u.getValue()).isEqualTo(oid);
+                    assertThat(u.getPreferred()).isTrue();
+                  })
+              .anySatisfy(u -> assertThat(u.getValue()).isEqualTo("urn:oid:" + oid));
+        });
   }
 
   @Test
@@ -115,6 +168,9 @@ class PackageFilesTest {
     assertThat(uniqueIds)
         .contains(
             Canonical.SID_CITIZEN_ID,
+            Canonical.SID_CITIZEN_ID_ALIAS,
+            Canonical.SID_HEALTH_RECORD_NO,
+            Canonical.SID_HEALTH_CARD_NO,
             Canonical.SID_USCC,
             Canonical.SID_MEDICAL_LICENCE,
             Canonical.RESIDENT_NO_SYSTEM_PREFIX);

@@ -2,6 +2,9 @@ package org.yiyang.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -95,6 +98,9 @@ public final class GatewayClient {
     registry.add("gateway.security.issuer", () -> ISSUER);
     registry.add("gateway.security.rate-limit.requests-per-second", () -> "100000");
     registry.add("gateway.security.rate-limit.burst", () -> "100000");
+    // Installing the regional package into the embedded server costs tens of CPU seconds; the
+    // tests of the platform side (platform/) switch it back on.
+    registry.add("gateway.fhir-server.install-package", () -> "false");
   }
 
   /** A new temporary directory, for a data directory shared by all the tests of a class. */
@@ -182,16 +188,13 @@ public final class GatewayClient {
    * A HAPI generic client on the embedded {@code /fhir}, as the sample hospital (or as this
    * client's identity, when it is a hospital), carrying its token on every request.
    */
-  public ca.uhn.fhir.rest.client.api.IGenericClient fhirClient() {
+  public IGenericClient fhirClient() {
     GatewayClient hospital = "hospital".equals(role) ? this : asHospital(HOSPITAL);
-    ca.uhn.fhir.context.FhirContext context = ca.uhn.fhir.context.FhirContext.forR4Cached();
+    FhirContext context = FhirContext.forR4Cached();
     // No capability statement fetched first, and time for a busy test machine.
-    context
-        .getRestfulClientFactory()
-        .setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+    context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     context.getRestfulClientFactory().setSocketTimeout(120_000);
-    ca.uhn.fhir.rest.client.api.IGenericClient client =
-        context.newRestfulGenericClient(uri("/fhir").toString());
+    IGenericClient client = context.newRestfulGenericClient(uri("/fhir").toString());
     client.registerInterceptor(
         new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor() {
           @Override

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import org.yiyang.profiles.ConformancePackage;
+import org.yiyang.profiles.ErrorCode;
 
 /**
  * Every mapping and ConceptMap on the classpath, compiled once. Discovery goes through the index
@@ -82,6 +83,44 @@ public final class MappingCatalog {
       throw new NoSuchElementException("No mapping with id " + id + "; known: " + ids());
     }
     return mapping;
+  }
+
+  /**
+   * The other direction of a mapping, by the naming rule {@code <a>-to-<b>} / {@code <b>-to-<a>}
+   * (e.g. {@code patient-to-resident} for {@code resident-to-patient}).
+   */
+  public static String pairOf(String mappingId) {
+    int at = mappingId.indexOf("-to-");
+    if (at < 0) {
+      throw new IllegalArgumentException(mappingId + " is not named <a>-to-<b>");
+    }
+    return mappingId.substring(at + 4) + "-to-" + mappingId.substring(0, at);
+  }
+
+  /**
+   * Checks what a from-FHIR mapping produced against the exchange format it answers in (the source
+   * schema of its to-FHIR pair): a read-back never answers a record with a required field missing
+   * or a value the format forbids. Fields the format does not define (read-only fields such as a
+   * referral's state) are not judged.
+   *
+   * @throws MappingException GW-2002 with one issue per field, naming the field and the rule
+   */
+  public JsonNode requireComplete(String fromFhirMappingId, JsonNode record) {
+    Mapping format = get(pairOf(fromFhirMappingId));
+    List<SourceIssue> issues =
+        format.checkSource(record).stream()
+            .filter(i -> i.code() != ErrorCode.UNKNOWN_FIELD)
+            .map(
+                i ->
+                    new SourceIssue(
+                        ErrorCode.INCOMPLETE_FHIR_DATA,
+                        i.field(),
+                        "The FHIR data cannot be read as a complete record: " + i.message()))
+            .toList();
+    if (!issues.isEmpty()) {
+      throw new MappingException(ErrorCode.INCOMPLETE_FHIR_DATA, issues);
+    }
+    return record;
   }
 
   /** The ids of all mappings, in index order. */

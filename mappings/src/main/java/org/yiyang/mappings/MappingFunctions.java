@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
+import org.yiyang.profiles.rules.Divisions;
 
 /**
  * The functions the engine adds to JSONata, so that mappings stay free of URLs, hashing and code
@@ -27,7 +28,8 @@ import org.yiyang.profiles.ErrorCode;
  *       joined by {@code |}, keyed with the deployment's {@link ResourceIdKey}: stable for a
  *       record, not guessable from the facility code and record number alone;
  *   <li>{@code $uuid(key...)}: {@code urn:uuid:} + name-based (type 3) UUID of the keys joined by
- *       {@code |}.
+ *       {@code |};
+ *   <li>{@code $division(code)}: {@code {state, city, district}} of a GB/T 2260 division code.
  * </ul>
  *
  * All functions return undefined for an undefined code, so optional fields need no guard.
@@ -82,6 +84,28 @@ final class MappingFunctions {
         "resourceId",
         fn(args -> resourceId(idKey, string(args, 0), keys(args.subList(1, args.size())))));
     expression.registerFunction("uuid", fn(args -> uuid(keys(args))));
+    expression.registerFunction("division", fn(args -> division(string(args, 0))));
+  }
+
+  /**
+   * {@code {state, city, district}} of a GB/T 2260 code of the package ({@link Divisions}); parts
+   * that do not apply are left out; undefined for an undefined or unknown code.
+   */
+  static Map<String, String> division(String code) {
+    return Divisions.of(code)
+        .map(
+            parts -> {
+              Map<String, String> out = new java.util.LinkedHashMap<>();
+              out.put("state", parts.state());
+              if (parts.city() != null) {
+                out.put("city", parts.city());
+              }
+              if (parts.district() != null) {
+                out.put("district", parts.district());
+              }
+              return out;
+            })
+        .orElse(null);
   }
 
   /**
@@ -187,6 +211,10 @@ final class MappingFunctions {
   /** True when {@code url} is the value of one of Canonical's {@code CS_*} constants. */
   static boolean isCanonicalCodeSystem(String url) {
     return CANONICAL.entrySet().stream()
-        .anyMatch(e -> e.getKey().startsWith("CS_") && e.getValue().equals(url));
+        .anyMatch(
+            e ->
+                e.getKey().startsWith("CS_")
+                    && !e.getKey().endsWith("_ALIAS")
+                    && e.getValue().equals(url));
   }
 }

@@ -51,7 +51,7 @@ class CatalogDefinitionErrorsTest {
   private static String conceptMap(String id, String url) {
     return """
         {"resourceType": "ConceptMap", "id": "%s", "url": "%s", "status": "active",
-         "group": [{"source": "https://fhir.yiyang.org/CodeSystem/gb-t-2261-1-sex",
+         "group": [{"source": "urn:oid:2.16.156.10011.2.3.3.4",
                     "target": "http://hl7.org/fhir/administrative-gender",
                     "element": [{"code": "1", "target": [{"code": "male", "equivalence": "equivalent"}]}]}]}
         """

@@ -150,12 +150,41 @@ public final class ProfileDocs {
               .collect(Collectors.joining("; ")));
       md.append(" |\n");
     }
-    md.append("\n## Identifier systems (NamingSystems)\n\n| system | description |\n|---|---|\n");
+    md.append("\n## Search parameters\n\n| code | resource | type | expression | description |\n");
+    md.append("|---|---|---|---|---|\n");
+    for (org.hl7.fhir.r4.model.SearchParameter sp : pkg.searchParameters()) {
+      md.append("| `").append(sp.getCode()).append("` | ");
+      md.append(
+          sp.getBase().stream()
+              .map(b -> b.getCode())
+              .collect(java.util.stream.Collectors.joining(", ")));
+      md.append(" | ").append(sp.getType().toCode()).append(" | `");
+      md.append(cell(sp.getExpression())).append("` | ").append(cell(sp.getDescription()));
+      md.append(" |\n");
+    }
+    md.append(
+        "\n## Identifier systems (NamingSystems)\n\n"
+            + "| system on the wire | also known as | description |\n|---|---|---|\n");
     for (NamingSystem ns : pkg.namingSystems()) {
-      for (NamingSystem.NamingSystemUniqueIdComponent uid : ns.getUniqueId()) {
-        md.append("| `").append(uid.getValue()).append("` | ").append(cell(ns.getDescription()));
-        md.append(" |\n");
-      }
+      // The system written on the wire is the URI form; an OID and former URIs are aliases.
+      List<NamingSystem.NamingSystemUniqueIdComponent> uris =
+          ns.getUniqueId().stream()
+              .filter(u -> u.getType() == NamingSystem.NamingSystemIdentifierType.URI)
+              .toList();
+      String wire =
+          uris.stream()
+              .filter(u -> u.getValue().startsWith("urn:oid:") || u.getPreferred())
+              .findFirst()
+              .orElse(ns.getUniqueIdFirstRep())
+              .getValue();
+      String aliases =
+          ns.getUniqueId().stream()
+              .map(NamingSystem.NamingSystemUniqueIdComponent::getValue)
+              .filter(v -> !v.equals(wire))
+              .map(v -> "`" + v + "`")
+              .collect(java.util.stream.Collectors.joining(", "));
+      md.append("| `").append(wire).append("` | ").append(aliases).append(" | ");
+      md.append(cell(ns.getDescription())).append(" |\n");
     }
     md.append("\n## Examples\n\n");
     for (String file : pkg.examplesByFile().keySet()) {

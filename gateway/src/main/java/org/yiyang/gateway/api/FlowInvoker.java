@@ -91,7 +91,11 @@ public class FlowInvoker {
       headers.setContentType(FHIR_JSON);
     } else if (response.body() instanceof JsonNode json) {
       bytes = json.toPrettyString().getBytes(StandardCharsets.UTF_8);
-      headers.setContentType(MediaType.APPLICATION_JSON);
+      // A refusal decided at delivery is kept in the journal as JSON; it is still FHIR.
+      headers.setContentType(
+          "OperationOutcome".equals(json.path("resourceType").asText())
+              ? FHIR_JSON
+              : MediaType.APPLICATION_JSON);
     } else {
       bytes = new byte[0];
     }

@@ -130,6 +130,15 @@ public class FlowSteps {
     return bundle;
   }
 
+  /**
+   * A read-back is a complete record of its exchange format, or a 422 (GW-2002) naming each field
+   * the FHIR data lacks or holds in a form the format does not allow: never a 200 with a required
+   * field missing.
+   */
+  public JsonNode requireComplete(@Header(MAPPING_ID) String mappingId, JsonNode record) {
+    return mappings.requireComplete(mappingId, record);
+  }
+
   /** Runs a from-FHIR mapping over a resource read from the FHIR server. */
   public JsonNode mapFromFhir(@Header(MAPPING_ID) String mappingId, IBaseResource resource) {
     String encoded = Fhir.r4().newJsonParser().encodeResourceToString(resource);

@@ -23,6 +23,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
 
@@ -46,6 +47,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   private final Notifications notifications;
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
+  private final ReferralRequestStatus requestStatus;
   private final ThreadPoolTaskScheduler scheduler;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private volatile boolean running;
@@ -58,8 +60,10 @@ public class ReferralChangePoller implements SmartLifecycle {
       ReferralDescriber describer,
       Notifications notifications,
       NotifyProperties properties,
-      SubscriptionWakeUp wakeUp) {
+      SubscriptionWakeUp wakeUp,
+      ReferralRequestStatus requestStatus) {
     this.wakeUp = wakeUp;
+    this.requestStatus = requestStatus;
     this.fhir = fhir;
     this.state = state;
     this.describer = describer;
@@ -203,6 +207,8 @@ public class ReferralChangePoller implements SmartLifecycle {
           status(v),
           v.getMeta().getLastUpdated().toInstant());
     }
+    // The hospital moved the Task on the FHIR server: its request follows (issue 26).
+    requestStatus.follow(latest);
     return newer.size();
   }
 

@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.yiyang.gateway.GatewayClient;
+import org.yiyang.profiles.Canonical;
 
 /**
  * Health records both ways (issue 4) over real HTTP against the embedded HAPI server: each flow's
@@ -226,10 +227,23 @@ class RecordFlowsIT {
     assertThat(moved.statusCode()).as(moved.body()).isEqualTo(201);
 
     // The same person under another resident number (as the receiving facility would register
-    // them): allowed once the first record is inactive.
+    // them): allowed once the first record is inactive, and linked to the same Patient (ADR 0052:
+    // one Patient per person; the first number is kept as old).
+    String first =
+        gateway
+            .fhir(
+                "GET",
+                "Patient?identifier="
+                    + GatewayClient.enc(
+                        Canonical.residentNoSystem("52330300MJ8712345N") + "|R-STAY-2"),
+                null)
+            .at("/entry/0/resource/id")
+            .asText();
     resident.put("residentNo", "R-STAY-2B");
     HttpResponse<String> again = gateway.post("/api/v1/residents", resident.toString());
-    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).path("outcome").asText()).isEqualTo("linked");
+    assertThat(JSON.readTree(again.body()).path("patient").asText()).isEqualTo("Patient/" + first);
     // ... but while that record is active, a third one is still a conflict.
     resident.put("residentNo", "R-STAY-2C");
     HttpResponse<String> third = gateway.post("/api/v1/residents", resident.toString());

@@ -2,6 +2,7 @@ package org.yiyang.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.yiyang.gateway.GatewayClient.JSON;
 import static org.yiyang.gateway.GatewayClient.assertOutcome;
 import static org.yiyang.gateway.GatewayClient.sample;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
@@ -165,6 +167,16 @@ class ReferralApiIT {
     assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
     assertOutcome(late, "GW-1020", "status");
     assertThat(late.body()).contains("from completed to cancelled is not allowed");
+    // The request follows its Task once the change is seen (issue 26): no longer active.
+    await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(requestStatus(id)));
+    // A resend of the completed referral does not make its request active again.
+    assertThat(post("/api/v1/referrals", referral, FACILITY).statusCode()).isEqualTo(200);
+    assertThat(requestStatus(id)).isEqualTo("completed");
+  }
+
+  /** The ServiceRequest's status on the FHIR server, as a platform reads it. */
+  private String requestStatus(String id) throws Exception {
+    return gateway.fhir("GET", "ServiceRequest/" + id, null).path("status").asText();
   }
 
   @Test
@@ -180,6 +192,8 @@ class ReferralApiIT {
     assertThat(read.path("status").asText()).isEqualTo("cancelled");
     assertThat(read.path("statusReason").asText()).isEqualTo("家属决定暂不转诊");
     assertThat(statuses(read)).containsExactly("requested", "cancelled");
+    String id = location.substring("/api/v1/referrals/".length());
+    assertThat(requestStatus(id)).isEqualTo("revoked");
     HttpResponse<String> twice = gateway.send("POST", location + "/cancel", null, FACILITY);
     assertThat(twice.statusCode()).as(twice.body()).isEqualTo(409);
     assertOutcome(twice, "GW-1020", "status");
@@ -234,6 +248,8 @@ class ReferralApiIT {
     assertThat(statuses(read))
         .containsExactly("requested", "received", "accepted", "in-progress", "completed");
     assertThat(getJson(location, FACILITY)).isEqualTo(read);
+    // The facility's action moved the request along with the Task, at once (issue 26).
+    assertThat(requestStatus(id)).isEqualTo("completed");
 
     HttpResponse<String> rejectLate =
         gateway.send("POST", location + "/reject", "{\"reason\": \"x\"}", FACILITY);

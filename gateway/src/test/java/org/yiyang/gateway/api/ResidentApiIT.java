@@ -64,7 +64,8 @@ class ResidentApiIT {
     JsonNode created = JSON.readTree(first.body());
     assertThat(created.path("outcome").asText()).isEqualTo("created");
     String patientRef = created.path("patient").asText();
-    assertThat(patientRef).startsWith("Patient/res-");
+    // A Patient the gateway creates gets the server's id (conditional create, ADR 0052).
+    assertThat(patientRef).startsWith("Patient/");
     assertThat(first.headers().firstValue("Location"))
         .hasValueSatisfying(l -> assertThat(l).endsWith("/fhir/" + patientRef));
 

@@ -50,6 +50,8 @@ class RestartPersistenceIT {
             "--gateway.data-dir=" + dataDir,
             "--gateway.fhir.base-url=",
             "--gateway.security.issuer=" + GatewayClient.ISSUER,
+            // Not about the regional package: its installation would only take CPU (ADR 0053).
+            "--gateway.fhir-server.install-package=false",
             "--spring.jmx.enabled=false");
   }
 

@@ -169,6 +169,7 @@ class ReliabilityDrillIT {
 
     // Count what reached the FHIR server.
     Map<String, Integer> onServer = patientsByResidentNo();
+    Map<String, Integer> perCitizenId = patientsByCitizenId();
     int organizations =
         JSON.readTree(
                 fhir.asHospital(GatewayClient.HOSPITAL)
@@ -189,8 +190,10 @@ class ReliabilityDrillIT {
         lost++;
       }
     }
+    // One Patient per person (ADR 0052): by resident number and by citizen ID.
     int duplicates =
         onServer.values().stream().mapToInt(c -> c - 1).sum()
+            + perCitizenId.values().stream().mapToInt(c -> c - 1).sum()
             + Math.max(0, organizations - 1)
             + (int) Math.max(0, messages - sent);
     Set<Integer> statuses = new HashSet<>(accepted.values());
@@ -344,13 +347,26 @@ class ReliabilityDrillIT {
 
   /** Every Patient on the server, counted by resident number. */
   private Map<String, Integer> patientsByResidentNo() throws Exception {
+    return patientsBy(system -> system.startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX));
+  }
+
+  /** Every Patient on the server, counted by citizen ID (national OID or the former URI). */
+  private Map<String, Integer> patientsByCitizenId() throws Exception {
+    return patientsBy(
+        system ->
+            system.equals(Canonical.SID_CITIZEN_ID)
+                || system.equals(Canonical.SID_CITIZEN_ID_ALIAS));
+  }
+
+  private Map<String, Integer> patientsBy(java.util.function.Predicate<String> systems)
+      throws Exception {
     Map<String, Integer> found = new HashMap<>();
     String next = "/fhir/Patient?_count=500&_elements=identifier";
     while (next != null) {
       JsonNode page = JSON.readTree(fhir.asHospital(GatewayClient.HOSPITAL).get(next).body());
       for (JsonNode entry : page.path("entry")) {
         for (JsonNode id : entry.path("resource").path("identifier")) {
-          if (id.path("system").asText().startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX)) {
+          if (systems.test(id.path("system").asText())) {
             found.merge(id.path("value").asText(), 1, Integer::sum);
           }
         }

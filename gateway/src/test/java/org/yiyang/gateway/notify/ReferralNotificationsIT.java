@@ -303,6 +303,8 @@ class ReferralNotificationsIT {
             "--gateway.fhir.base-url=",
             "--gateway.security.issuer=" + GatewayClient.ISSUER,
             "--gateway.security.rate-limit.burst=100000",
+            // Not about the regional package: its installation would only take CPU (ADR 0053).
+            "--gateway.fhir-server.install-package=false",
             "--spring.jmx.enabled=false",
             "--gateway.notify.poll-interval=" + pollInterval,
             "--gateway.notify.subscription=" + subscription,

@@ -57,6 +57,7 @@ public class RecordRoutes extends RouteBuilder {
           .setHeader(FlowSteps.MAPPING_ID, constant(flow.fromFhirMapping()))
           .bean(reader, "read")
           .bean(steps, "mapFromFhir")
+          .bean(steps, "requireComplete")
           .process(
               e -> e.getMessage().setBody(ApiResponse.of(200, e.getMessage().getBody(), "ok")));
     }

@@ -2,18 +2,24 @@ package org.yiyang.gateway.flow.record;
 
 import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.rest.gclient.IQuery;
+import ca.uhn.fhir.util.FhirTerser;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.RecordKeys;
+import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
+import org.yiyang.gateway.flow.resident.FacilityNames;
+import org.yiyang.gateway.flow.resident.PatientResolver;
+import org.yiyang.gateway.flow.resident.ResidentStore;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
@@ -26,9 +32,19 @@ import org.yiyang.profiles.Fhir;
 public class RecordStore {
 
   private final FhirServer fhir;
+  private final PatientResolver residents;
+  private final FacilityNames facilityNames;
+  private final ReferralRequestStatus referralRequests;
 
-  public RecordStore(FhirServer fhir) {
+  public RecordStore(
+      FhirServer fhir,
+      PatientResolver residents,
+      FacilityNames facilityNames,
+      ReferralRequestStatus referralRequests) {
     this.fhir = fhir;
+    this.residents = residents;
+    this.facilityNames = facilityNames;
+    this.referralRequests = referralRequests;
   }
 
   /** The record-number identifier system of a flow for one facility. */
@@ -36,9 +52,37 @@ public class RecordStore {
     return flow.recordNoSystemPrefix() + facilityCode;
   }
 
-  /** Sends a record's transaction Bundle; 201 when any of its resources is new, else 200. */
+  /**
+   * Sends a record's transaction Bundle; 201 when any of its resources is new, else 200. The
+   * resident's Patient is the one the platform holds now, found by the resident number (ADR 0052):
+   * every reference to it, and a stay event's PATCH, point there. No such Patient: 404 naming
+   * {@code residentNo} as the message's answer (never a reference to a Patient that does not exist,
+   * never a dead message).
+   */
   public ApiResponse write(RecordFlow flow, Bundle transaction) {
+    Optional<ResidentKey> resident =
+        flow.perResident() ? residentOf(transaction) : Optional.empty();
+    if (resident.isPresent()) {
+      String patientId;
+      try {
+        patientId =
+            residents.requirePatientId(resident.get().facilityCode(), resident.get().residentNo());
+      } catch (GatewayException notRegistered) {
+        return ResidentStore.refused(notRegistered);
+      }
+      pointAtResident(transaction, "Patient/" + patientId);
+    }
     Bundle response = fhir.client().transaction().withBundle(transaction).execute();
+    recordKey(flow, transaction)
+        .ifPresent(key -> facilityNames.follow(transaction, response, key.facilityCode()));
+    if (flow.equals(RecordFlows.REFERRAL)) {
+      // A resent up-referral rewrote its request as active: back in line with its Task.
+      for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+        if (entry.getResource() instanceof org.hl7.fhir.r4.model.ServiceRequest request) {
+          referralRequests.followTasksOf(request.getIdElement().getIdPart());
+        }
+      }
+    }
     boolean created =
         response.getEntry().stream()
             .map(e -> e.getResponse().getStatus())
@@ -113,6 +157,57 @@ public class RecordStore {
       return true;
     }
   }
+
+  /** The resident a record is about: the resident-number identifier of its Patient references. */
+  static Optional<ResidentKey> residentOf(Bundle bundle) {
+    FhirTerser terser = Fhir.r4().newTerser();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.getResource() == null) {
+        continue;
+      }
+      for (Reference reference :
+          terser.getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
+        Identifier id = reference.getIdentifier();
+        if (id.hasSystem()
+            && id.getSystem().startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX)
+            && id.hasValue()) {
+          return Optional.of(
+              new ResidentKey(
+                  id.getSystem().substring(Canonical.RESIDENT_NO_SYSTEM_PREFIX.length()),
+                  id.getValue()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Points every Patient reference of the record, and a PATCH of a Patient, at the resident's
+   * Patient: a record flow refers to no other Patient (BundleInvariantsTest), and the mapping's
+   * literal is only a placeholder for the one the platform holds.
+   */
+  static void pointAtResident(Bundle bundle, String patientReference) {
+    FhirTerser terser = Fhir.r4().newTerser();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.hasRequest()
+          && entry.getRequest().getUrl() != null
+          && entry.getRequest().getUrl().startsWith("Patient/")) {
+        entry.getRequest().setUrl(patientReference);
+      }
+      if (entry.getResource() == null) {
+        continue;
+      }
+      for (Reference reference :
+          terser.getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
+        if (reference.getReference() != null && reference.getReference().startsWith("Patient/")) {
+          reference.setReference(patientReference);
+        }
+      }
+    }
+  }
+
+  /** Facility code and resident number of the resident a record is about. */
+  public record ResidentKey(String facilityCode, String residentNo) {}
 
   /** Facility code and record number, from the record-number identifier inside the Bundle. */
   static Optional<RecordKey> recordKey(RecordFlow flow, Bundle bundle) {

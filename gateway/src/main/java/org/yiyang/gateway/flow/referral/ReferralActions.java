@@ -49,13 +49,19 @@ public class ReferralActions {
   private final ReferralReader reader;
   private final FlowSteps steps;
   private final RegionalValidator validator;
+  private final ReferralRequestStatus requestStatus;
 
   public ReferralActions(
-      ReferralStore store, ReferralReader reader, FlowSteps steps, RegionalValidator validator) {
+      ReferralStore store,
+      ReferralReader reader,
+      FlowSteps steps,
+      RegionalValidator validator,
+      ReferralRequestStatus requestStatus) {
     this.store = store;
     this.reader = reader;
     this.steps = steps;
     this.validator = validator;
+    this.requestStatus = requestStatus;
   }
 
   /** Whether an action name is one of the API's. */
@@ -106,6 +112,8 @@ public class ReferralActions {
       requireValidTask(task);
       version = store.update(task, version);
     }
+    // The request follows its Task (issue 26): completed, revoked.
+    requestStatus.follow(task);
     Bundle now = requireReferral(referralId);
     return ApiResponse.of(200, reader.toFacilityJson(now), action);
   }

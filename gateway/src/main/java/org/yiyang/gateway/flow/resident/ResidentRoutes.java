@@ -38,6 +38,8 @@ public class ResidentRoutes extends RouteBuilder {
         .bean(steps, "requireOwnRecord")
         .bean(steps, "mapToFhir")
         .bean(steps, "requireValid")
+        // A person already registered as another resident: 409 now, not after journaling.
+        .bean(store, "requireNoConflict")
         // Journaled before any answer; delivered by ResidentStore (a DeliveryTarget).
         .bean(intake, "accept");
 
@@ -47,6 +49,7 @@ public class ResidentRoutes extends RouteBuilder {
         .setHeader(FlowSteps.MAPPING_ID, constant("patient-to-resident"))
         .bean(store, "read")
         .bean(steps, "mapFromFhir")
+        .bean(steps, "requireComplete")
         .process(e -> e.getMessage().setBody(ApiResponse.of(200, e.getMessage().getBody(), "ok")));
   }
 }

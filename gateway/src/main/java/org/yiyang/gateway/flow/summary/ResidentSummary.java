@@ -62,7 +62,10 @@ public class ResidentSummary {
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("facilityCode", facilityCode);
     summary.put("residentNo", residentNo);
-    summary.set("resident", steps.mapFromFhir("patient-to-resident", patient));
+    summary.set(
+        "resident",
+        steps.requireComplete(
+            "patient-to-resident", steps.mapFromFhir("patient-to-resident", patient)));
 
     latest(RecordFlows.STAY, "EpisodeOfCare", "patient", patientRef, facilityCode, Map.of())
         .ifPresent(no -> summary.set("stay", record(RecordFlows.STAY, facilityCode, no)));
@@ -93,7 +96,9 @@ public class ResidentSummary {
 
   /** The record as {@code GET /api/v1/<flow>/<facilityCode>/<recordNo>} answers it. */
   private JsonNode record(RecordFlow flow, String facilityCode, String recordNo) {
-    return steps.mapFromFhir(flow.fromFhirMapping(), records.read(flow, facilityCode, recordNo));
+    return steps.requireComplete(
+        flow.fromFhirMapping(),
+        steps.mapFromFhir(flow.fromFhirMapping(), records.read(flow, facilityCode, recordNo)));
   }
 
   /**
