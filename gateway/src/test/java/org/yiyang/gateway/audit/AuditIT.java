@@ -69,6 +69,9 @@ class AuditIT {
   static void properties(DynamicPropertyRegistry registry) {
     GatewayClient.embeddedServer(registry, () -> dataDir);
     registry.add("gateway.notify.poll-interval", () -> "300ms");
+    // The webhook is WireMock on loopback: allowed by name and port only, over plain http.
+    registry.add("gateway.notify.allow-http", () -> "true");
+    registry.add("gateway.notify.allowed-hosts", () -> "localhost:" + webhook.getPort());
     registry.add("gateway.delivery.poll-interval", () -> "100ms");
   }
 
