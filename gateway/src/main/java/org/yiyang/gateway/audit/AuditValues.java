@@ -17,6 +17,19 @@ public final class AuditValues {
   private static final Pattern LONG_DIGITS = Pattern.compile("\\d{11,}");
   private static final Pattern CORRELATION = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
+  /**
+   * What machines make: a UUID, or 32 or 64 hex characters (keyed ids such as {@code $resourceId},
+   * MACs), after an optional short prefix ({@code res-}, {@code c-}, {@code ref-}). Such a value
+   * may hold a long run of digits by chance (one keyed id in eight does), so it is kept as it is,
+   * provided it holds a hex letter at all (an ID number is all digits).
+   */
+  private static final Pattern MACHINE_MADE =
+      Pattern.compile(
+          "^(?:[a-z]{1,8}-)?([0-9a-f]{32}|[0-9a-f]{64}"
+              + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$");
+
+  private static final Pattern HEX_LETTER = Pattern.compile("[a-f]");
+
   private AuditValues() {}
 
   /** The value itself if it is safe to keep, else its keyed pseudonym. */
@@ -24,7 +37,7 @@ public final class AuditValues {
     if (value == null || value.isEmpty()) {
       return null;
     }
-    if (ID.matcher(value).matches() && !LONG_DIGITS.matcher(value).find()) {
+    if (ID.matcher(value).matches() && (!LONG_DIGITS.matcher(value).find() || machineMade(value))) {
       return value;
     }
     return "~" + keyring.pseudonym(value);
@@ -44,21 +57,22 @@ public final class AuditValues {
    * number), else a new UUID.
    */
   public static String correlationId(String header) {
-    if (header != null
-        && CORRELATION.matcher(header).matches()
-        && !LONG_DIGITS.matcher(header).find()) {
-      return header;
-    }
-    return UUID.randomUUID().toString();
+    String kept = correlationIdOrNull(header);
+    return kept != null ? kept : UUID.randomUUID().toString();
   }
 
   /** A stored correlation id if it is one, else none (never a new one: it would match nothing). */
   public static String correlationIdOrNull(String value) {
     return value != null
             && CORRELATION.matcher(value).matches()
-            && !LONG_DIGITS.matcher(value).find()
+            && (!LONG_DIGITS.matcher(value).find() || machineMade(value))
         ? value
         : null;
+  }
+
+  private static boolean machineMade(String value) {
+    java.util.regex.Matcher m = MACHINE_MADE.matcher(value);
+    return m.matches() && HEX_LETTER.matcher(m.group(1)).find();
   }
 
   /** HL7 v3 PurposeOfUse (ActReason) of a role's calls. */

@@ -13,7 +13,7 @@ import static org.yiyang.gateway.GatewayClient.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,10 +27,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -59,9 +59,19 @@ class AuditIT {
   static final String PHONE = "13800000000";
   static final String HOOK = "/hooks/audit";
 
-  @RegisterExtension
-  static WireMockExtension webhook =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  /** The facility's webhook; started before the gateway, which must know its port. */
+  static final WireMockServer webhook = startedWebhook();
+
+  static WireMockServer startedWebhook() {
+    WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+    server.start();
+    return server;
+  }
+
+  @AfterAll
+  void stopWebhook() {
+    webhook.stop();
+  }
 
   static Path dataDir = GatewayClient.tempDir("audit-it");
 
@@ -71,7 +81,7 @@ class AuditIT {
     registry.add("gateway.notify.poll-interval", () -> "300ms");
     // The webhook is WireMock on loopback: allowed by name and port only, over plain http.
     registry.add("gateway.notify.allow-http", () -> "true");
-    registry.add("gateway.notify.allowed-hosts", () -> "localhost:" + webhook.getPort());
+    registry.add("gateway.notify.allowed-hosts", () -> "localhost:" + webhook.port());
     registry.add("gateway.delivery.poll-interval", () -> "100ms");
   }
 

@@ -28,6 +28,13 @@ class AuditValuesTest {
       assertThat(kept).startsWith("~").hasSize(33).doesNotContain(personal);
       assertThat(kept).isEqualTo(AuditValues.safeId(KEYRING, personal));
     }
+    // Machine-made ids keep a long run of digits they hold by chance; an all-digit one does not.
+    assertThat(AuditValues.safeId(KEYRING, "res-1d5ba7ed98c779900394138106a37470"))
+        .isEqualTo("res-1d5ba7ed98c779900394138106a37470");
+    assertThat(AuditValues.safeId(KEYRING, "2f1e0a8e-3c1d-4b7e-9d55-204718365920"))
+        .isEqualTo("2f1e0a8e-3c1d-4b7e-9d55-204718365920");
+    assertThat(AuditValues.safeId(KEYRING, "33030219430512002413800000000123")).startsWith("~");
+    assertThat(AuditValues.safeId(KEYRING, "x-33030219430512002413800000000123")).startsWith("~");
     assertThat(AuditValues.safeId(KEYRING, null)).isNull();
     assertThat(AuditValues.resident(KEYRING, "52330300MJ8712345N", "R0001"))
         .isEqualTo(KEYRING.pseudonym("52330300MJ8712345N|R0001"))
@@ -40,6 +47,8 @@ class AuditValuesTest {
     assertThat(AuditValues.correlationId("330302194305120024")).isNotEqualTo("330302194305120024");
     assertThat(AuditValues.correlationId("tel-13800000000")).doesNotContain("13800000000");
     assertThat(AuditValues.correlationId("has space")).hasSize(36);
+    assertThat(AuditValues.correlationId("2f1e0a8e-3c1d-4b7e-9d55-204718365920"))
+        .isEqualTo("2f1e0a8e-3c1d-4b7e-9d55-204718365920");
     assertThat(AuditValues.correlationId(null)).hasSize(36);
     assertThat(AuditValues.correlationIdOrNull("330302194305120024")).isNull();
   }
