@@ -234,18 +234,26 @@ public final class GatewayClient {
 
   /** Asks the token endpoint for a client-credentials token with a client secret. */
   public HttpResponse<String> tokenRequest(Credentials credentials) throws Exception {
+    return tokenRequest(credentials, null);
+  }
+
+  /** The same, sent with this {@code X-Correlation-Id} (none if null). */
+  public HttpResponse<String> tokenRequest(Credentials credentials, String correlationId)
+      throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString(
                 (enc(credentials.clientId()) + ":" + enc(credentials.clientSecret()))
                     .getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri("/oauth2/token"))
             .header("Authorization", "Basic " + basic)
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"));
+    if (correlationId != null) {
+      request.header("X-Correlation-Id", correlationId);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Registers a secret client of this role (and organization) through the bootstrap operator. */

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.audit.AuditTrail;
 import org.yiyang.gateway.config.GatewayProperties;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.ErrorResponses;
@@ -41,6 +42,7 @@ public class DeliveryAttempt {
   private static final Logger log = LoggerFactory.getLogger("org.yiyang.gateway.delivery");
 
   private final Journal journal;
+  private final AuditTrail audit;
   private final ErrorResponses errors;
   private final Map<String, DeliveryTarget> targets;
   private final GatewayProperties.Delivery settings;
@@ -48,11 +50,13 @@ public class DeliveryAttempt {
 
   public DeliveryAttempt(
       Journal journal,
+      AuditTrail audit,
       ErrorResponses errors,
       List<DeliveryTarget> targets,
       List<DeliveryTargets> groups,
       GatewayProperties properties) {
     this.journal = journal;
+    this.audit = audit;
     this.errors = errors;
     this.targets =
         java.util.stream.Stream.concat(
@@ -76,8 +80,20 @@ public class DeliveryAttempt {
       }
       ApiResponse answer = target.deliver(m.payload());
       String body = answer.body() instanceof JsonNode json ? json.toString() : null;
-      journal.delivered(
-          id, owner, Instant.now(), answer.status(), answer.headers().get("Location"), body);
+      audited(
+          m,
+          answer.status(),
+          null,
+          "delivered",
+          start,
+          () ->
+              journal.delivered(
+                  id,
+                  owner,
+                  Instant.now(),
+                  answer.status(),
+                  answer.headers().get("Location"),
+                  body));
       logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
     } catch (RuntimeException failure) {
       recordFailure(m, owner, failure, start);
@@ -97,13 +113,49 @@ public class DeliveryAttempt {
     Instant now = Instant.now();
     if (transientFailure && m.attempts() < settings.maxAttempts()) {
       Duration delay = backoff.delayAfter(m.attempts());
-      journal.failed(
-          m.id(), owner, now, now.plus(delay), classified.code().code(), httpStatus, outcome);
+      audited(
+          m,
+          httpStatus,
+          classified.code().code(),
+          "retry",
+          start,
+          () ->
+              journal.failed(
+                  m.id(),
+                  owner,
+                  now,
+                  now.plus(delay),
+                  classified.code().code(),
+                  httpStatus,
+                  outcome));
       logAttempt(m, "failed", classified.code().code(), httpStatus, start);
     } else {
-      journal.dead(m.id(), owner, now, classified.code().code(), httpStatus, outcome);
+      audited(
+          m,
+          httpStatus,
+          classified.code().code(),
+          "dead",
+          start,
+          () -> journal.dead(m.id(), owner, now, classified.code().code(), httpStatus, outcome));
       logAttempt(m, "dead", classified.code().code(), httpStatus, start);
     }
+  }
+
+  /** The journal's update of an attempt and the attempt's audit record, in one transaction. */
+  private void audited(
+      JournalMessage m,
+      Integer status,
+      String errorCode,
+      String result,
+      long start,
+      Runnable journalUpdate) {
+    audit
+        .transactions()
+        .executeWithoutResult(
+            tx -> {
+              journalUpdate.run();
+              audit.attempt(m, status, errorCode, result, (System.nanoTime() - start) / 1_000_000);
+            });
   }
 
   /**

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionCallback;
+import org.yiyang.gateway.audit.AuditTrail;
 import org.yiyang.gateway.config.GatewayProperties;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
@@ -45,11 +48,14 @@ public class MessageIntake {
   private final Journal journal;
   private final DeliveryWorker worker;
   private final GatewayProperties properties;
+  private final AuditTrail audit;
 
-  public MessageIntake(Journal journal, DeliveryWorker worker, GatewayProperties properties) {
+  public MessageIntake(
+      Journal journal, DeliveryWorker worker, GatewayProperties properties, AuditTrail audit) {
     this.journal = journal;
     this.worker = worker;
     this.properties = properties;
+    this.audit = audit;
   }
 
   /** Refuses new work with 503 + Retry-After while the undelivered backlog is over its bound. */
@@ -123,7 +129,7 @@ public class MessageIntake {
    */
   public ApiResponse submit(NewMessage message, boolean explicitKey) {
     long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();
-    Journal.Appended appended = journal.append(message, Instant.now());
+    Journal.Appended appended = appendAudited(message);
     JournalMessage journaled = appended.message();
     if (appended.duplicate() && !journaled.contentHash().equals(message.contentHash())) {
       throw GatewayException.of(
@@ -139,6 +145,28 @@ public class MessageIntake {
       return unchanged(answer);
     }
     return answer;
+  }
+
+  /**
+   * Journals a message and its request's audit record in one transaction (ADR 0055): a message is
+   * never accepted unaudited, even by a gateway killed before it answers. A duplicate is not
+   * journaled, so its request is audited when it is answered. One retry: on PostgreSQL a concurrent
+   * sender's duplicate key aborts this transaction; the second try finds its message.
+   */
+  private Journal.Appended appendAudited(NewMessage message) {
+    TransactionCallback<Journal.Appended> appendAndAudit =
+        tx -> {
+          Journal.Appended appended = journal.append(message, Instant.now());
+          if (!appended.duplicate()) {
+            audit.journaled(appended.message());
+          }
+          return appended;
+        };
+    try {
+      return audit.transactions().execute(appendAndAudit);
+    } catch (DataAccessException raced) {
+      return audit.transactions().execute(appendAndAudit);
+    }
   }
 
   private static ApiResponse unchanged(ApiResponse created) {

@@ -49,6 +49,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.yiyang.gateway.audit.FhirAuditTags;
 import org.yiyang.gateway.config.GatewayProperties;
 
 /**
@@ -190,6 +191,8 @@ public class EmbeddedFhirServerConfig {
     server.registerProvider(valueSetOperations);
     // Who may do what on /fhir, decided before any work (ADR 0050).
     server.registerInterceptor(new FhirAuthorization());
+    // What each request was and why it was refused, for its audit record (ADR 0055).
+    server.registerInterceptor(new FhirAuditTags());
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(
             server, systemDao, storageSettings, searchParamRegistry, validationSupport);

@@ -170,6 +170,22 @@ public class ClientRegistry implements RegisteredClientRepository {
     return active.get(clientId, id -> find(id).map(c -> !c.revoked()).orElse(false));
   }
 
+  /**
+   * Who a client that authenticated at the token endpoint is, from its registration: id, role and
+   * organization (for the audit record of its token request).
+   */
+  public static Optional<Caller> caller(RegisteredClient client) {
+    String role = client.getClientSettings().getSetting(ROLE_SETTING);
+    return Role.fromClaim(role)
+        .map(
+            r ->
+                new Caller(
+                    client.getClientId(),
+                    r,
+                    client.getClientSettings().getSetting(USCC_SETTING),
+                    null));
+  }
+
   public Optional<Client> find(String clientId) {
     if (clientId == null) {
       return Optional.empty();

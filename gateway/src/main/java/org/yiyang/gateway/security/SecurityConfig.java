@@ -45,9 +45,11 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.yiyang.gateway.audit.AuditCallerFilter;
 import org.yiyang.gateway.notify.SubscriptionWakeUp;
 
 /**
@@ -175,6 +177,8 @@ public class SecurityConfig {
                                 .errorResponseHandler(oauthErrors))
                     .tokenEndpoint(t -> t.errorResponseHandler(oauthErrors)))
         .addFilterBefore(new RateLimits(properties, answers), SecurityContextHolderFilter.class)
+        // After client authentication (added at build time), before the token endpoint answers.
+        .addFilterBefore(new AuditCallerFilter(), AuthorizationFilter.class)
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .exceptionHandling(e -> e.authenticationEntryPoint(answers).accessDeniedHandler(answers))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -206,7 +210,8 @@ public class SecurityConfig {
             rs ->
                 rs.authenticationManagerResolver(request -> wakeUp)
                     .authenticationEntryPoint(answers)
-                    .accessDeniedHandler(answers));
+                    .accessDeniedHandler(answers))
+        .addFilterAfter(new AuditCallerFilter(), BearerTokenAuthenticationFilter.class);
     return common(http, answers).build();
   }
 
@@ -235,6 +240,7 @@ public class SecurityConfig {
                 rs.authenticationManagerResolver(issuers(keyring, properties, clients))
                     .authenticationEntryPoint(answers)
                     .accessDeniedHandler(answers))
+        .addFilterAfter(new AuditCallerFilter(), BearerTokenAuthenticationFilter.class)
         .addFilterAfter(new RateLimits(properties, answers), BearerTokenAuthenticationFilter.class);
     return common(http, answers).build();
   }

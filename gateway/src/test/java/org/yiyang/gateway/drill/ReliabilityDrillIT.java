@@ -129,6 +129,7 @@ class ReliabilityDrillIT {
 
     // Send; after 40% of the records, SIGKILL the gateway and start it again.
     Map<String, Integer> accepted = new ConcurrentHashMap<>();
+    Set<String> answered = ConcurrentHashMap.newKeySet();
     AtomicInteger done = new AtomicInteger();
     AtomicInteger resends = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -140,7 +141,8 @@ class ReliabilityDrillIT {
           pool.submit(
               () -> {
                 String residentNo = String.format("D-%05d", n);
-                accepted.put(residentNo, send(base, record(template, n), residentNo, resends));
+                accepted.put(
+                    residentNo, send(base, record(template, n), residentNo, resends, answered));
                 done.incrementAndGet();
                 return null;
               }));
@@ -211,10 +213,50 @@ class ReliabilityDrillIT {
     System.out.printf(
         "sent=%d delivered=%d duplicates=%d lost=%d dead=%d%n",
         sent, delivered, duplicates, lost, dead);
+    // Every request that got an answer, before or after the kill, has exactly one audit record.
+    Map<String, Integer> audited = auditedRequests();
+    List<String> unaudited = new ArrayList<>();
+    List<String> twice = new ArrayList<>();
+    for (String correlation : answered) {
+      int n = audited.getOrDefault(correlation, 0);
+      if (n == 0) {
+        unaudited.add(correlation);
+      } else if (n > 1) {
+        twice.add(correlation);
+      }
+    }
+    System.out.printf(
+        "audit: answered=%d audited=%d unaudited=%d twice=%d%n",
+        answered.size(), answered.size() - unaudited.size(), unaudited.size(), twice.size());
     assertThat(sent).isEqualTo(records);
     assertThat(lost).isZero();
     assertThat(duplicates).isZero();
     assertThat(dead).isZero();
+    assertThat(unaudited).as("answered requests without an audit record").isEmpty();
+    assertThat(twice).as("requests audited twice").isEmpty();
+    JsonNode verified =
+        JSON.readTree(facility.as("auditor").get("/api/v1/admin/audit/verify").body());
+    assertThat(verified.path("verified").asBoolean()).as(verified.toString()).isTrue();
+  }
+
+  /** Request records by correlation id, read by an auditor from the gateway's audit trail. */
+  private Map<String, Integer> auditedRequests() throws Exception {
+    Map<String, Integer> counts = new HashMap<>();
+    GatewayClient auditor = facility.as("auditor");
+    for (int page = 0; ; page++) {
+      HttpResponse<String> r = auditor.get("/api/v1/admin/audit?size=500&page=" + page);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode events = JSON.readTree(r.body()).path("events");
+      for (JsonNode e : events) {
+        if (e.path("kind").asText().equals("request")
+            && e.at("/action/route").asText().equals("/api/v1/residents")) {
+          counts.merge(e.path("correlationId").asText(), 1, Integer::sum);
+        }
+      }
+      if (events.size() < 500) {
+        return counts;
+      }
+    }
   }
 
   /** The network in front of the FHIR server: every few ticks, 503s or resets for a while. */
@@ -240,10 +282,13 @@ class ReliabilityDrillIT {
    * Sends one record until the gateway takes it (201/200/202): no answer, a reset or a 503 means
    * send again, as the facility would; the Idempotency-Key makes a resend the same message.
    */
-  private int send(String base, String body, String residentNo, AtomicInteger resends)
+  private int send(
+      String base, String body, String residentNo, AtomicInteger resends, Set<String> answered)
       throws Exception {
     String key = "drill-" + residentNo;
     for (int attempt = 0; ; attempt++) {
+      // One correlation id per request: each one that gets an answer must have its audit record.
+      String correlation = key + "-" + attempt;
       if (attempt > 0) {
         resends.incrementAndGet();
         await()
@@ -260,9 +305,11 @@ class ReliabilityDrillIT {
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", key)
+                    .header("X-Correlation-Id", correlation)
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
+        answered.add(correlation);
         int s = r.statusCode();
         if (s == 200 || s == 201 || s == 202) {
           return s;

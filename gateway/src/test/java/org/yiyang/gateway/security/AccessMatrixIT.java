@@ -75,6 +75,10 @@ class AccessMatrixIT extends SharedGateway {
     RULES.put("GET /api/v1/admin/clients/{clientId}", operator);
     RULES.put("POST /api/v1/admin/clients/{clientId}/rotate", operator);
     RULES.put("DELETE /api/v1/admin/clients/{clientId}", operator);
+    // The audit trail: auditors only, read-only (ADR 0055).
+    RULES.put("GET /api/v1/admin/audit", Set.of("auditor"));
+    RULES.put("GET /api/v1/admin/audit/verify", Set.of("auditor"));
+    RULES.put("GET /api/v1/admin/audit/export", Set.of("auditor"));
     // The FHIR server's wake-up call: its own chain, its own secret (see the wake-up test).
     RULES.put("POST /api/v1/fhir/notifications", Set.of("notifier"));
     RULES.put("PUT /api/v1/fhir/notifications", Set.of("notifier"));

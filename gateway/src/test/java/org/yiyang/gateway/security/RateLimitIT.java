@@ -2,6 +2,7 @@ package org.yiyang.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,17 @@ class RateLimitIT {
     GatewayClient.assertOutcome(refused, "GW-1032", null);
     assertThat(refused.headers().firstValue("Retry-After"))
         .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+    // The refusal is audited (ADR 0055): who was slowed, and the rule.
+    String correlation = refused.headers().firstValue("X-Correlation-Id").orElseThrow();
+    HttpResponse<String> audited =
+        gateway.as("auditor").get("/api/v1/admin/audit?correlation=" + correlation);
+    assertThat(audited.statusCode()).as(audited.body()).isEqualTo(200);
+    JsonNode event = GatewayClient.JSON.readTree(audited.body()).path("events").path(0);
+    assertThat(event.at("/outcome/status").asInt()).isEqualTo(429);
+    assertThat(event.at("/outcome/result").asText()).isEqualTo("refused");
+    assertThat(event.at("/outcome/code").asText()).isEqualTo("GW-1032");
+    assertThat(event.at("/outcome/detail").asText()).contains("requests");
+    assertThat(event.at("/client/organization").asText()).isEqualTo("52331000MJ9876543W");
 
     assertThat(gateway.get("/api/v1/messages?size=1").statusCode())
         .as("another client keeps its own budget")

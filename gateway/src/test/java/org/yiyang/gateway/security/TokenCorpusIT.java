@@ -132,6 +132,12 @@ class TokenCorpusIT extends SharedGateway {
           .as(c.getKey())
           .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer realm="));
       assertThat(answer.body()).as(c.getKey()).doesNotContain(c.getValue());
+      // Audited (ADR 0055): one record, refused, with the rule the answer names; not the token.
+      String rule = JSON.readTree(answer.body()).at("/issue/0/diagnostics").asText();
+      JsonNode audited = audited(c.getKey(), answer);
+      assertThat(audited.at("/outcome/detail").asText()).as(c.getKey()).isEqualTo(rule);
+      assertThat(audited.at("/outcome/code").asText()).as(c.getKey()).isEqualTo("GW-1030");
+      assertThat(audited.toString()).as(c.getKey()).doesNotContain(c.getValue());
     }
     assertThat(accepted).as("accepted broken tokens").isEmpty();
     assertThat(corpus).hasSizeGreaterThanOrEqualTo(25);
@@ -209,12 +215,45 @@ class TokenCorpusIT extends SharedGateway {
         accepted.add(c.getKey() + ": " + answer.statusCode() + " " + answer.body());
         continue;
       }
-      assertThat(JSON.readTree(answer.body()).path("error").asText())
+      JsonNode error = JSON.readTree(answer.body());
+      assertThat(error.path("error").asText())
           .as(c.getKey())
           .isIn("invalid_client", "invalid_request");
       assertThat(answer.body()).doesNotContain("access_token");
+      // Audited (ADR 0055): one record, refused, the client it claimed, and the rule.
+      JsonNode audited = audited(c.getKey(), answer);
+      assertThat(audited.at("/outcome/code").asText())
+          .as(c.getKey())
+          .isEqualTo(error.path("error").asText());
+      if (error.hasNonNull("error_description")) {
+        assertThat(audited.at("/outcome/detail").asText())
+            .as(c.getKey())
+            .isEqualTo(error.path("error_description").asText());
+      }
+      assertThat(audited.at("/client/id").asText())
+          .as(c.getKey())
+          .isIn(jwtClient, revokedJwtClient, facilityClient);
+      assertThat(audited.at("/action/route").asText()).isEqualTo("/oauth2/token");
     }
     assertThat(accepted).as("accepted broken assertions").isEmpty();
+  }
+
+  /**
+   * The one audit record of a refused request, found by the correlation id the gateway answered
+   * with: refused, the status answered, a rule.
+   */
+  private JsonNode audited(String name, HttpResponse<String> answer) throws Exception {
+    String correlation = answer.headers().firstValue("X-Correlation-Id").orElseThrow();
+    HttpResponse<String> found =
+        gateway.as("auditor").get("/api/v1/admin/audit?correlation=" + correlation);
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+    JsonNode events = JSON.readTree(found.body()).path("events");
+    assertThat(events.size()).as(name + ": audit records").isEqualTo(1);
+    JsonNode event = events.get(0);
+    assertThat(event.at("/outcome/result").asText()).as(name).isEqualTo("refused");
+    assertThat(event.at("/outcome/status").asInt()).as(name).isEqualTo(answer.statusCode());
+    assertThat(event.at("/outcome/detail").asText()).as(name).isNotBlank();
+    return event;
   }
 
   private String registerJwtClient(RSAKey key) throws Exception {

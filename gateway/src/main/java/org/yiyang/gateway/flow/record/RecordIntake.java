@@ -5,6 +5,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.audit.RequestAudit;
 import org.yiyang.gateway.delivery.MessageIntake;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
@@ -74,6 +75,8 @@ public class RecordIntake {
         flow.perResident()
             ? ResidentIntake.orderingKey(facilityCode, source.path("residentNo").asText())
             : MessageIntake.sha256(flow.toFhirFlow() + "|" + facilityCode + "|" + recordNo);
+    RequestAudit.noteRecord(
+        facilityCode, flow.perResident() ? source.path("residentNo").asText() : null, recordNo);
     return intake.submitBundle(
         flow.toFhirFlow(),
         facilityCode,

@@ -5,6 +5,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.audit.RequestAudit;
 import org.yiyang.gateway.delivery.MessageIntake;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.profiles.Canonical;
@@ -55,6 +56,7 @@ public class ResidentIntake {
                     new IllegalStateException("The resident mapping produced no resident number"));
     String facilityCode =
         residentNo.getSystem().substring(Canonical.RESIDENT_NO_SYSTEM_PREFIX.length());
+    RequestAudit.noteRecord(facilityCode, residentNo.getValue(), null);
     return intake.submitBundle(
         FLOW,
         facilityCode,
