@@ -3,6 +3,7 @@ package org.yiyang.gateway.journal;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.storage.StorageProperties;
 
@@ -25,6 +26,7 @@ public class PayloadKeyRotation {
   private long moved = 0;
   private boolean done;
 
+  @Autowired
   public PayloadKeyRotation(Journal journal, PayloadCodec codec, StorageProperties storage) {
     this(journal, codec, storage.reencryptBatchSize());
   }
