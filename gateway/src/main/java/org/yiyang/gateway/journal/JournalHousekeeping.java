@@ -10,17 +10,16 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.storage.StorageProperties;
 
 /**
- * Runs the journal's background work on two threads of its own: the embedded file forced to disk
- * every second and compacted every {@code gateway.storage.compact-interval}; the retention purge
- * every {@code purge-interval} (first a minute after start); and, from start until done, the
- * re-encryption of payloads under another key than the active one. A failure is logged (its class
- * only) and tried again at the next turn; it never reaches a request.
+ * Runs the journal's background work on two threads of its own: the embedded file compacted every
+ * {@code gateway.storage.compact-interval}; the retention purge every {@code purge-interval} (first
+ * a minute after start); and, from start until done, the re-encryption of payloads under another
+ * key than the active one. A failure is logged (its class only) and tried again at the next turn;
+ * it never reaches a request.
  */
 @Component
 public class JournalHousekeeping implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(JournalHousekeeping.class);
-  private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
   private static final Duration REENCRYPT_PAUSE = Duration.ofMillis(200);
 
   private final JournalCompaction compaction;
@@ -52,7 +51,6 @@ public class JournalHousekeeping implements SmartLifecycle {
     scheduler.setAwaitTerminationSeconds(30);
     scheduler.initialize();
     running = true;
-    scheduler.scheduleWithFixedDelay(guarded("sync", compaction::sync), SYNC_INTERVAL);
     scheduler.scheduleWithFixedDelay(
         guarded("compaction", compaction::step), storage.compactInterval());
     Duration firstPurge =
