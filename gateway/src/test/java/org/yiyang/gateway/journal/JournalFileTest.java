@@ -37,6 +37,9 @@ class JournalFileTest {
 
   @BeforeEach
   void open() {
+    assertThat(org.h2.mvstore.RandomAccessStore.class.desiredAssertionStatus())
+        .as("H2's assertions are off in tests, as in production (gateway/pom.xml, ADR 0051)")
+        .isFalse();
     ds = new HikariDataSource();
     ds.setJdbcUrl(JournalConfig.h2Url(dir));
     ds.setUsername("sa");
