@@ -40,6 +40,7 @@ public class Journal {
   private final JdbcTemplate jdbc;
   private final PayloadCodec codec;
   private final TransactionTemplate transaction;
+  private volatile boolean clearPayloadsGone;
 
   public Journal(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc, PayloadCodec codec) {
     this.jdbc = jdbc;
@@ -312,16 +313,18 @@ public class Journal {
               ts(cutoff),
               limit);
           // Payloads journaled before V30 live in the message row itself.
-          jdbc.query(
-              "SELECT m.seq, m.state FROM message m WHERE m.payload IS NOT NULL AND "
-                  + eligible
-                  + " ORDER BY m.seq LIMIT ?",
-              rs -> {
-                rows.add(new long[] {rs.getLong(1), "delivered".equals(rs.getString(2)) ? 1 : 0});
-              },
-              ts(cutoff),
-              ts(cutoff),
-              limit);
+          if (mayHoldClearPayloads()) {
+            jdbc.query(
+                "SELECT m.seq, m.state FROM message m WHERE m.payload IS NOT NULL AND "
+                    + eligible
+                    + " ORDER BY m.seq LIMIT ?",
+                rs -> {
+                  rows.add(new long[] {rs.getLong(1), "delivered".equals(rs.getString(2)) ? 1 : 0});
+                },
+                ts(cutoff),
+                ts(cutoff),
+                limit);
+          }
           if (rows.isEmpty()) {
             return new Purged(0, 0);
           }
@@ -376,15 +379,18 @@ public class Journal {
               afterSeq,
               active,
               limit);
-          jdbc.query(
-              "SELECT seq, id, payload FROM message WHERE seq > ? AND payload IS NOT NULL"
-                  + " ORDER BY seq LIMIT ?",
-              rs -> {
-                stale.add(
-                    new StalePayload(rs.getLong(1), rs.getString(2), null, null, rs.getString(3)));
-              },
-              afterSeq,
-              limit);
+          if (mayHoldClearPayloads()) {
+            jdbc.query(
+                "SELECT seq, id, payload FROM message WHERE seq > ? AND payload IS NOT NULL"
+                    + " ORDER BY seq LIMIT ?",
+                rs -> {
+                  stale.add(
+                      new StalePayload(
+                          rs.getLong(1), rs.getString(2), null, null, rs.getString(3)));
+                },
+                afterSeq,
+                limit);
+          }
           stale.sort(java.util.Comparator.comparingLong(StalePayload::seq));
           List<StalePayload> batch = stale.subList(0, Math.min(limit, stale.size()));
           for (StalePayload p : batch) {
@@ -410,6 +416,21 @@ public class Journal {
           return new Reencrypted(
               batch.size(), batch.isEmpty() ? -1 : batch.get(batch.size() - 1).seq());
         });
+  }
+
+  /**
+   * Whether message rows may still hold payloads of before V30. Nothing writes them any more, so
+   * once none is found, none will be: the full scan that looks for them is then skipped.
+   */
+  private boolean mayHoldClearPayloads() {
+    if (clearPayloadsGone) {
+      return false;
+    }
+    List<Long> any =
+        jdbc.queryForList(
+            "SELECT seq FROM message WHERE payload IS NOT NULL ORDER BY seq LIMIT 1", Long.class);
+    clearPayloadsGone = any.isEmpty();
+    return !clearPayloadsGone;
   }
 
   /** A payload under another key than the active one ({@code clear}: journaled before V30). */
