@@ -40,8 +40,14 @@ public class JournalCompaction {
   /** Chunks are moved and the file truncated while its used share is under this. */
   static final int FILE_FILL_TARGET = 90;
 
-  /** Live bytes rewritten at once; a step repeats this until its time is up. */
-  static final int REWRITE_BYTES = 16 << 20;
+  /**
+   * Live bytes rewritten at once while the journal is busy; a step repeats this until its time is
+   * up. Small, because a rewrite runs to its end whatever the step's time.
+   */
+  static final int BUSY_REWRITE_BYTES = 1 << 20;
+
+  /** Live bytes rewritten at once when nothing was written since the last step. */
+  static final int IDLE_REWRITE_BYTES = 16 << 20;
 
   /** Bytes of chunks moved at once while shrinking. */
   static final long MOVE_BYTES = 16L << 20;
@@ -92,7 +98,11 @@ public class JournalCompaction {
         store -> {
           boolean idle = store.getFileStore().getWriteCount() == lastWriteCount;
           idleSteps = idle ? idleSteps + 1 : 0;
-          rewrite(store, idle ? IDLE_STEP : BUSY_STEP);
+          if (idle) {
+            rewrite(store, IDLE_STEP, IDLE_REWRITE_BYTES);
+          } else {
+            rewrite(store, BUSY_STEP, BUSY_REWRITE_BYTES);
+          }
           if (idleSteps >= IDLE_STEPS_BEFORE_SHRINK) {
             shrink(store);
           }
@@ -112,7 +122,7 @@ public class JournalCompaction {
           int unchanged = 0;
           while (System.nanoTime() < deadline && unchanged < 3) {
             long before = store.getFileStore().size();
-            rewrite(store, IDLE_STEP);
+            rewrite(store, IDLE_STEP, IDLE_REWRITE_BYTES);
             shrink(store);
             unchanged = store.getFileStore().size() < before ? 0 : unchanged + 1;
           }
@@ -120,11 +130,11 @@ public class JournalCompaction {
         });
   }
 
-  /** Rewrites the live pages of the sparsest chunks, {@link #REWRITE_BYTES} at a time. */
-  private static void rewrite(MVStore store, Duration budget) {
+  /** Rewrites the live pages of the sparsest chunks, {@code bytes} at a time, for {@code budget}. */
+  private static void rewrite(MVStore store, Duration budget, int bytes) {
     long deadline = System.nanoTime() + budget.toNanos();
     while (store.getFileStore().getChunksFillRate() < CHUNKS_FILL_TARGET
-        && store.compact(CHUNKS_FILL_TARGET, REWRITE_BYTES)) {
+        && store.compact(CHUNKS_FILL_TARGET, bytes)) {
       // The rewritten pages are saved by the next commit; there may be none while idle.
       store.commit();
       if (System.nanoTime() > deadline) {

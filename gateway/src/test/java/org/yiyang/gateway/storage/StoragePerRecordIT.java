@@ -13,10 +13,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.yiyang.gateway.GatewayClient;
@@ -42,6 +46,10 @@ class StoragePerRecordIT {
   }
 
   @LocalServerPort int port;
+
+  @Autowired
+  @Qualifier("fhirDataSource")
+  DataSource fhirDataSource;
 
   @Test
   void aRecordCostsTheDiskUnderThreeTimesTheTargets() throws Exception {
@@ -81,6 +89,12 @@ class StoragePerRecordIT {
                 assertThat(DataDirSpace.bytes(dataDir.resolve("journal")) / RECORDS)
                     .isLessThan(3 * 8 * 1024));
     assertThat(DataDirSpace.bytes(dataDir) / RECORDS).isLessThan(3 * 25 * 1024);
+    // The identity checks were not stored as searches by the FHIR server (one a record before).
+    assertThat(
+            new JdbcTemplate(fhirDataSource)
+                .queryForObject(
+                    "SELECT COUNT(*) FROM HFJ_SEARCH WHERE RESOURCE_TYPE = 'Patient'", Long.class))
+        .isZero();
   }
 
   /** Resident {@code i}: its own number and a citizen ID with a valid GB 11643 check character. */
