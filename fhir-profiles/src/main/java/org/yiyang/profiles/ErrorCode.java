@@ -109,7 +109,13 @@ public enum ErrorCode {
       "GW-9004",
       503,
       IssueType.TRANSIENT,
-      "The gateway is starting or stopping; retry after the indicated delay.");
+      "The gateway is starting or stopping; retry after the indicated delay."),
+  DISK_FULL(
+      "GW-9025",
+      503,
+      IssueType.TRANSIENT,
+      "The gateway's disk is nearly full; new records are refused until space is freed. Retry"
+          + " after the indicated delay.");
 
   private final String code;
   private final int httpStatus;

@@ -78,7 +78,11 @@ public class DeliveryAttempt {
       if (target == null) {
         throw new IllegalStateException("No delivery target for flow " + m.flow());
       }
-      ApiResponse answer = target.deliver(m.payload());
+      String payload =
+          journal
+              .payload(id)
+              .orElseThrow(() -> new IllegalStateException("The message's payload was purged"));
+      ApiResponse answer = target.deliver(payload);
       String body = answer.body() instanceof JsonNode json ? json.toString() : null;
       audited(
           m,

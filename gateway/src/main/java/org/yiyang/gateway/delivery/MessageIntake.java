@@ -27,6 +27,7 @@ import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalMessage;
 import org.yiyang.gateway.journal.MessageState;
 import org.yiyang.gateway.journal.NewMessage;
+import org.yiyang.gateway.storage.DataDirSpace;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
 
@@ -49,17 +50,27 @@ public class MessageIntake {
   private final DeliveryWorker worker;
   private final GatewayProperties properties;
   private final AuditTrail audit;
+  private final DataDirSpace space;
 
   public MessageIntake(
-      Journal journal, DeliveryWorker worker, GatewayProperties properties, AuditTrail audit) {
+      Journal journal,
+      DeliveryWorker worker,
+      GatewayProperties properties,
+      AuditTrail audit,
+      DataDirSpace space) {
     this.journal = journal;
     this.worker = worker;
     this.properties = properties;
     this.audit = audit;
+    this.space = space;
   }
 
-  /** Refuses new work with 503 + Retry-After while the undelivered backlog is over its bound. */
+  /**
+   * Refuses new work with 503 + Retry-After while the disk is nearly full (GW-9025) or the
+   * undelivered backlog is over its bound (GW-9003).
+   */
   public void requireCapacity() {
+    space.requireSpace();
     if (journal.backlog() >= properties.journal().maxBacklog()) {
       throw new BacklogFullException(properties.journal().retryAfter());
     }

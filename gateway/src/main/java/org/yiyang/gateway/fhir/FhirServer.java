@@ -25,6 +25,14 @@ public class FhirServer {
    */
   public static final CacheControlDirective NO_CACHE = new CacheControlDirective().setNoCache(true);
 
+  /**
+   * {@code no-cache} and {@code no-store}: the server keeps no copy of the search either. On HAPI's
+   * JPA server a stored search is a row that holds the query (a citizen ID) for an hour; this one
+   * is answered synchronously, up to 100 results (ADR 0051). For searches by identifier only.
+   */
+  public static final CacheControlDirective NO_STORE =
+      new CacheControlDirective().setNoCache(true).setNoStore(true);
+
   private final GatewayProperties properties;
   private final Environment environment;
   private final FhirCredentials credentials;
@@ -62,8 +70,8 @@ public class FhirServer {
 
   /**
    * A search by identifier ({@code system|value}) that bypasses search caches: identity checks and
-   * read-backs must see what was written a moment ago. Callers add includes or elements, then
-   * execute.
+   * read-backs must see what was written a moment ago; and that the server does not store ({@link
+   * #NO_STORE}). Callers add includes or elements, then execute.
    */
   public IQuery<Bundle> identifierSearch(String resourceType, String system, String value) {
     return client()
@@ -71,7 +79,7 @@ public class FhirServer {
         .forResource(resourceType)
         .where(new TokenClientParam("identifier").exactly().systemAndIdentifier(system, value))
         .returnBundle(Bundle.class)
-        .cacheControl(NO_CACHE);
+        .cacheControl(NO_STORE);
   }
 
   /** A HAPI generic client with the configured timeouts; thread-safe, created once. */

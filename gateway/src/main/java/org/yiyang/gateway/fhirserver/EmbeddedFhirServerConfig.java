@@ -83,6 +83,12 @@ public class EmbeddedFhirServerConfig {
     settings.setAdvancedHSearchIndexing(false);
     // A search must see what was written a moment ago (identity checks, readers of the platform).
     settings.setReuseCachedSearchResultsForMillis(null);
+    // Storage per resource (ADR 0051, measured): search index rows without the columns HAPI
+    // derives from their hashes (SP_NAME, RES_TYPE, SP_UPDATED): 15 % less index data. An update
+    // that changes nothing makes no new version (HAPI's default, kept explicit). Resource text
+    // stays JSON: HAPI 8.6 compresses it (JSONC) on Oracle only.
+    settings.setIndexStorageOptimized(true);
+    settings.setSuppressUpdatesWithNoChange(true);
     return settings;
   }
 

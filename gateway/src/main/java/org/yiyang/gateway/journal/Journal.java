@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,12 +14,17 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.yiyang.gateway.security.DataCipher;
 
 /**
  * The durable message journal: every accepted message is inserted here before the caller is
  * answered, and every state change of its delivery is a single-row update. Delivery attempts are
- * claimed with a lease, so an attempt lost in a crash is taken up again once the lease ends.
+ * claimed with a lease, so an attempt lost in a crash is taken up again once the lease ends. The
+ * payload (personal data) is written once, compressed and encrypted, in {@code message_payload},
+ * apart from the small row that each state change rewrites (ADR 0051).
  */
 @Component
 public class Journal {
@@ -29,12 +35,18 @@ public class Journal {
       "seq, id, flow, facility_code, ordering_key, idempotency_key, content_hash, state, attempts,"
           + " replays, next_attempt_at, created_at, updated_at, delivered_at, correlation_id,"
           + " last_error_code, last_http_status, last_outcome, result_status, result_location,"
-          + " result_body, payload";
+          + " result_body, payload_purged_at";
 
   private final JdbcTemplate jdbc;
+  private final PayloadCodec codec;
+  private final TransactionTemplate transaction;
+  private volatile boolean clearPayloadsGone;
 
-  public Journal(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc) {
+  public Journal(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc, PayloadCodec codec) {
     this.jdbc = jdbc;
+    this.codec = codec;
+    this.transaction =
+        new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
   }
 
   /**
@@ -49,22 +61,33 @@ public class Journal {
       return new Appended(existing.get(), true);
     }
     String id = UUID.randomUUID().toString();
+    DataCipher.Sealed sealed = codec.seal(id, m.payload());
     try {
-      jdbc.update(
-          "INSERT INTO message (id, flow, facility_code, ordering_key, idempotency_key,"
-              + " content_hash, state, attempts, replays, next_attempt_at, created_at, updated_at,"
-              + " correlation_id, payload) VALUES (?, ?, ?, ?, ?, ?, 'mapped', 0, 0, ?, ?, ?, ?, ?)",
-          id,
-          m.flow(),
-          m.facilityCode(),
-          m.orderingKey(),
-          m.idempotencyKey(),
-          m.contentHash(),
-          ts(now),
-          ts(now),
-          ts(now),
-          m.correlationId(),
-          m.payload());
+      // One transaction, one commit: the state row and its payload are durable together.
+      transaction.executeWithoutResult(
+          tx -> {
+            jdbc.update(
+                "INSERT INTO message (id, flow, facility_code, ordering_key, idempotency_key,"
+                    + " content_hash, state, attempts, replays, next_attempt_at, created_at,"
+                    + " updated_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?, 'mapped', 0, 0, ?, ?,"
+                    + " ?, ?)",
+                id,
+                m.flow(),
+                m.facilityCode(),
+                m.orderingKey(),
+                m.idempotencyKey(),
+                m.contentHash(),
+                ts(now),
+                ts(now),
+                ts(now),
+                m.correlationId());
+            jdbc.update(
+                "INSERT INTO message_payload (message_seq, key_id, data)"
+                    + " SELECT seq, ?, ? FROM message WHERE id = ?",
+                sealed.keyId(),
+                sealed.data(),
+                id);
+          });
     } catch (DuplicateKeyException raced) {
       // A concurrent sender with the same key won the insert; its message is the message.
       return new Appended(findByIdempotencyKey(m.idempotencyKey()).orElseThrow(() -> raced), true);
@@ -75,6 +98,26 @@ public class Journal {
   public Optional<JournalMessage> find(String id) {
     return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE id = ?", ROW, id).stream()
         .findFirst();
+  }
+
+  /**
+   * The payload of a message, decrypted: what its delivery sends. Empty once the retention purge
+   * has deleted it (or for an unknown id).
+   */
+  public Optional<String> payload(String id) {
+    List<Optional<String>> found =
+        jdbc.query(
+            "SELECT m.payload AS legacy, p.key_id, p.data FROM message m"
+                + " LEFT JOIN message_payload p ON p.message_seq = m.seq WHERE m.id = ?",
+            (rs, n) -> {
+              byte[] data = rs.getBytes("data");
+              if (data != null) {
+                return Optional.of(codec.open(id, rs.getString("key_id"), data));
+              }
+              return Optional.ofNullable(rs.getString("legacy"));
+            },
+            id);
+    return found.isEmpty() ? Optional.empty() : found.get(0);
   }
 
   public Optional<JournalMessage> findByIdempotencyKey(String key) {
@@ -236,6 +279,179 @@ public class Journal {
     return n != null && n > 0;
   }
 
+  /** What one retention purge deleted: payloads of delivered and of resolved dead messages. */
+  public record Purged(int delivered, int dead) {
+    public int total() {
+      return delivered + dead;
+    }
+  }
+
+  /**
+   * Deletes, in one transaction, the payloads of at most {@code limit} messages that no longer need
+   * them: delivered before {@code cutoff}, or dead and superseded by a later message of the same
+   * record delivered before {@code cutoff} (such a message is never replayed, see {@link
+   * #superseded}). Status rows stay, marked {@code payload_purged_at}. Call until it purges
+   * nothing.
+   */
+  public Purged purgePayloads(Instant cutoff, Instant now, int limit) {
+    String resolvedDead =
+        "m.state = 'dead' AND EXISTS (SELECT 1 FROM message l WHERE l.ordering_key ="
+            + " m.ordering_key AND l.seq > m.seq AND l.state = 'delivered' AND l.delivered_at < ?)";
+    String eligible = "((m.state = 'delivered' AND m.delivered_at < ?) OR (" + resolvedDead + "))";
+    return transaction.execute(
+        tx -> {
+          List<long[]> rows = new ArrayList<>();
+          jdbc.query(
+              "SELECT m.seq, m.state FROM message_payload p JOIN message m ON m.seq ="
+                  + " p.message_seq WHERE "
+                  + eligible
+                  + " ORDER BY p.message_seq LIMIT ?",
+              rs -> {
+                rows.add(new long[] {rs.getLong(1), "delivered".equals(rs.getString(2)) ? 1 : 0});
+              },
+              ts(cutoff),
+              ts(cutoff),
+              limit);
+          // Payloads journaled before V30 live in the message row itself.
+          if (mayHoldClearPayloads()) {
+            jdbc.query(
+                "SELECT m.seq, m.state FROM message m WHERE m.payload IS NOT NULL AND "
+                    + eligible
+                    + " ORDER BY m.seq LIMIT ?",
+                rs -> {
+                  rows.add(new long[] {rs.getLong(1), "delivered".equals(rs.getString(2)) ? 1 : 0});
+                },
+                ts(cutoff),
+                ts(cutoff),
+                limit);
+          }
+          if (rows.isEmpty()) {
+            return new Purged(0, 0);
+          }
+          String in = String.join(", ", Collections.nCopies(rows.size(), "?"));
+          Object[] seqs = rows.stream().map(r -> (Object) r[0]).toArray();
+          jdbc.update("DELETE FROM message_payload WHERE message_seq IN (" + in + ")", seqs);
+          Object[] args = new Object[seqs.length + 1];
+          args[0] = ts(now);
+          System.arraycopy(seqs, 0, args, 1, seqs.length);
+          jdbc.update(
+              "UPDATE message SET payload = NULL, payload_purged_at = ? WHERE seq IN (" + in + ")",
+              args);
+          int delivered = (int) rows.stream().filter(r -> r[1] == 1).count();
+          Purged purged = new Purged(delivered, rows.size() - delivered);
+          return purged;
+        });
+  }
+
+  /** Records one purge run (counts and cutoff only: no record values). */
+  public void recordPurge(Instant now, Instant cutoff, Purged purged) {
+    jdbc.update(
+        "INSERT INTO journal_purge (ran_at, cutoff, delivered, dead) VALUES (?, ?, ?, ?)",
+        ts(now),
+        ts(cutoff),
+        purged.delivered(),
+        purged.dead());
+  }
+
+  /** What one re-encryption batch did: payloads moved, and the last message seq it moved. */
+  public record Reencrypted(int moved, long lastSeq) {}
+
+  /**
+   * Moves at most {@code limit} payloads stored under another key than the active one (or in clear,
+   * journaled before V30) after message seq {@code afterSeq} to the active key, in one transaction.
+   * Moves none (last seq -1) when none is left after {@code afterSeq}.
+   */
+  public Reencrypted reencryptPayloads(long afterSeq, int limit) {
+    String active = codec.activeKeyId();
+    return transaction.execute(
+        tx -> {
+          // The first `limit` payloads after afterSeq that need moving, from both places, in order.
+          List<StalePayload> stale = new ArrayList<>();
+          jdbc.query(
+              "SELECT p.message_seq, m.id, p.key_id, p.data FROM message_payload p JOIN message m"
+                  + " ON m.seq = p.message_seq WHERE p.message_seq > ? AND p.key_id <> ?"
+                  + " ORDER BY p.message_seq LIMIT ?",
+              rs -> {
+                stale.add(
+                    new StalePayload(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), null));
+              },
+              afterSeq,
+              active,
+              limit);
+          if (mayHoldClearPayloads()) {
+            jdbc.query(
+                "SELECT seq, id, payload FROM message WHERE seq > ? AND payload IS NOT NULL"
+                    + " ORDER BY seq LIMIT ?",
+                rs -> {
+                  stale.add(
+                      new StalePayload(
+                          rs.getLong(1), rs.getString(2), null, null, rs.getString(3)));
+                },
+                afterSeq,
+                limit);
+          }
+          stale.sort(java.util.Comparator.comparingLong(StalePayload::seq));
+          List<StalePayload> batch = stale.subList(0, Math.min(limit, stale.size()));
+          for (StalePayload p : batch) {
+            if (p.clear() == null) {
+              DataCipher.Sealed sealed = codec.reseal(p.id(), p.keyId(), p.data());
+              jdbc.update(
+                  "UPDATE message_payload SET key_id = ?, data = ? WHERE message_seq = ?"
+                      + " AND key_id = ?",
+                  sealed.keyId(),
+                  sealed.data(),
+                  p.seq(),
+                  p.keyId());
+            } else {
+              DataCipher.Sealed sealed = codec.seal(p.id(), p.clear());
+              jdbc.update(
+                  "INSERT INTO message_payload (message_seq, key_id, data) VALUES (?, ?, ?)",
+                  p.seq(),
+                  sealed.keyId(),
+                  sealed.data());
+              jdbc.update("UPDATE message SET payload = NULL WHERE seq = ?", p.seq());
+            }
+          }
+          return new Reencrypted(
+              batch.size(), batch.isEmpty() ? -1 : batch.get(batch.size() - 1).seq());
+        });
+  }
+
+  /**
+   * Whether message rows may still hold payloads of before V30. Nothing writes them any more, so
+   * once none is found, none will be: the full scan that looks for them is then skipped.
+   */
+  private boolean mayHoldClearPayloads() {
+    if (clearPayloadsGone) {
+      return false;
+    }
+    List<Long> any =
+        jdbc.queryForList(
+            "SELECT seq FROM message WHERE payload IS NOT NULL ORDER BY seq LIMIT 1", Long.class);
+    clearPayloadsGone = any.isEmpty();
+    return !clearPayloadsGone;
+  }
+
+  /** A payload under another key than the active one ({@code clear}: journaled before V30). */
+  private record StalePayload(long seq, String id, String keyId, byte[] data, String clear) {}
+
+  /** How many payloads are stored under each data key ({@code "clear"}: journaled before V30). */
+  public java.util.Map<String, Long> payloadKeys() {
+    java.util.Map<String, Long> keys = new java.util.TreeMap<>();
+    jdbc.query(
+        "SELECT key_id, COUNT(*) FROM message_payload GROUP BY key_id",
+        rs -> {
+          keys.put(rs.getString(1), rs.getLong(2));
+        });
+    Long clear =
+        jdbc.queryForObject("SELECT COUNT(*) FROM message WHERE payload IS NOT NULL", Long.class);
+    if (clear != null && clear > 0) {
+      keys.put("clear", clear);
+    }
+    return keys;
+  }
+
   /** One page of messages matching the filter, in arrival order. */
   public record Page(long total, List<JournalMessage> items) {}
 
@@ -313,5 +529,5 @@ public class Journal {
               integer(rs, "result_status"),
               rs.getString("result_location"),
               rs.getString("result_body"),
-              rs.getString("payload"));
+              instant(rs, "payload_purged_at"));
 }

@@ -3,8 +3,8 @@ package org.yiyang.gateway.journal;
 import java.time.Instant;
 
 /**
- * One journaled message as stored. {@link #payload()} carries personal data and never leaves the
- * gateway except towards the FHIR server.
+ * One journaled message's delivery state. Its payload (personal data) is read apart, decrypted, by
+ * {@link Journal#payload(String)}, and never leaves the gateway except towards the FHIR server.
  */
 public record JournalMessage(
     long seq,
@@ -28,4 +28,4 @@ public record JournalMessage(
     Integer resultStatus,
     String resultLocation,
     String resultBody,
-    String payload) {}
+    Instant payloadPurgedAt) {}

@@ -49,12 +49,54 @@ public final class Keyring {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** AES with a 256-bit key in Galois/Counter Mode: the default data-key algorithm. */
+  public static final String AES_256_GCM = "AES-256-GCM";
+
+  /** SM4 (GB/T 32907-2016, 128-bit key) in Galois/Counter Mode, by configuration. */
+  public static final String SM4_GCM = "SM4-GCM";
+
   /** A data-encryption key. */
   public record DataKey(String id, String algorithm, byte[] key) {
+    public DataKey {
+      if (id == null || !id.matches("^[A-Za-z0-9._-]{1,64}$")) {
+        throw new IllegalStateException("keyring: a data key id is 1 to 64 letters, digits, . _ -");
+      }
+      int expected = keyLength(algorithm);
+      if (key == null || key.length != expected) {
+        throw new IllegalStateException(
+            "keyring: data key " + id + " (" + algorithm + ") must hold " + expected + " bytes");
+      }
+    }
+
     @Override
     public String toString() {
       return "DataKey[" + id + ", " + algorithm + "]";
     }
+  }
+
+  /** The key length in bytes of a data-key algorithm; fails on an unknown one. */
+  public static int keyLength(String algorithm) {
+    if (AES_256_GCM.equals(algorithm)) {
+      return 32;
+    }
+    if (SM4_GCM.equals(algorithm)) {
+      return 16;
+    }
+    throw new IllegalStateException(
+        "keyring: unknown data key algorithm '"
+            + algorithm
+            + "' (known: "
+            + AES_256_GCM
+            + ", "
+            + SM4_GCM
+            + ")");
+  }
+
+  /** A fresh random data key with a new id, e.g. to rotate to (docs/operations.md). */
+  public static DataKey newDataKey(String algorithm) {
+    byte[] key = new byte[keyLength(algorithm)];
+    RANDOM.nextBytes(key);
+    return new DataKey("d-" + UUID.randomUUID().toString().substring(0, 8), algorithm, key);
   }
 
   private final JWKSet signing;
@@ -91,8 +133,18 @@ public final class Keyring {
    * when it does not exist. Fails loudly when the file exists but cannot be used.
    */
   public static Keyring loadOrCreate(Path file) {
+    return loadOrCreate(file, AES_256_GCM);
+  }
+
+  /**
+   * As {@link #loadOrCreate(Path)}; a keyring created here gets a data key of {@code
+   * dataKeyAlgorithm} ({@link #AES_256_GCM} or {@link #SM4_GCM}). An existing keyring is read as it
+   * is: its active key stays until rotated.
+   */
+  public static Keyring loadOrCreate(Path file, String dataKeyAlgorithm) {
+    keyLength(dataKeyAlgorithm);
     if (!Files.exists(file)) {
-      create(file);
+      create(file, dataKeyAlgorithm);
     }
     try {
       return parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -106,6 +158,12 @@ public final class Keyring {
 
   /** A keyring with fresh random keys, in its file form. */
   public static String generate() {
+    return generate(AES_256_GCM);
+  }
+
+  /** A keyring with fresh random keys and a data key of {@code dataKeyAlgorithm}, in file form. */
+  public static String generate(String dataKeyAlgorithm) {
+    DataKey dataKey = newDataKey(dataKeyAlgorithm);
     try {
       JWK signingKey =
           new ECKeyGenerator(Curve.P_384)
@@ -117,12 +175,11 @@ public final class Keyring {
       root.put("version", 1);
       root.set("signing", JSON.readTree(new JWKSet(signingKey).toString(false)));
       ObjectNode data = root.putObject("data");
-      String dataKeyId = "d-" + UUID.randomUUID().toString().substring(0, 8);
-      data.put("active", dataKeyId);
+      data.put("active", dataKey.id());
       ObjectNode key = data.putArray("keys").addObject();
-      key.put("id", dataKeyId);
-      key.put("algorithm", "AES-256-GCM");
-      key.put("key", random(32));
+      key.put("id", dataKey.id());
+      key.put("algorithm", dataKey.algorithm());
+      key.put("key", Base64.getEncoder().encodeToString(dataKey.key()));
       ObjectNode mac = root.putObject("mac");
       for (String name : List.of("resourceId", "audit", "pseudonym", "callback")) {
         mac.put(name, random(32));
@@ -163,12 +220,29 @@ public final class Keyring {
     }
   }
 
-  private static void create(Path file) {
+  /** A keyring that lives in memory only, with fresh keys (tests, tools). */
+  public static Keyring generated(String dataKeyAlgorithm) {
+    return parse(generate(dataKeyAlgorithm));
+  }
+
+  /**
+   * This keyring with other data keys, {@code active} among them; signing and MAC keys unchanged.
+   * What a rotation produces: the new key active, the old ones kept to decrypt until re-encrypted.
+   */
+  public Keyring withDataKeys(List<DataKey> keys, String active) {
+    Map<String, DataKey> byId = new LinkedHashMap<>();
+    for (DataKey k : keys) {
+      byId.put(k.id(), k);
+    }
+    return new Keyring(signing, byId, active, new LinkedHashMap<>(macKeys));
+  }
+
+  private static void create(Path file, String dataKeyAlgorithm) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       SecretFiles.createPrivateDirectory(dir);
       Path tmp = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-      SecretFiles.writePrivate(tmp, generate());
+      SecretFiles.writePrivate(tmp, generate(dataKeyAlgorithm));
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException raced) {

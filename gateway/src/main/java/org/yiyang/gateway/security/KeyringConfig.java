@@ -22,8 +22,16 @@ public class KeyringConfig {
         security.keyringFile().isBlank()
             ? secretsDir(gateway).resolve("keyring.json")
             : Path.of(security.keyringFile());
-    Keyring keyring = Keyring.loadOrCreate(file);
+    Keyring keyring = Keyring.loadOrCreate(file, security.dataKeyAlgorithm());
     log.info("Keyring loaded: {}", keyring);
+    if (!keyring.activeDataKey().algorithm().equals(security.dataKeyAlgorithm())) {
+      log.warn(
+          "The active data key {} is {}, not the configured {}: rotate to a new key"
+              + " (docs/operations.md, journal payload keys)",
+          keyring.activeDataKey().id(),
+          keyring.activeDataKey().algorithm(),
+          security.dataKeyAlgorithm());
+    }
     return keyring;
   }
 

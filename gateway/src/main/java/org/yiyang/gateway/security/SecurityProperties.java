@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  *     empty: none
  * @param external how to read role and organization from the external issuer's tokens
  * @param rateLimit requests per client
+ * @param dataKeyAlgorithm the algorithm of data keys the gateway generates ({@code AES-256-GCM}, or
+ *     {@code SM4-GCM} via BouncyCastle); an existing keyring keeps its active key until rotated
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway.security")
@@ -42,11 +44,17 @@ public record SecurityProperties(
     @NotNull @DefaultValue("30s") Duration clockSkew,
     @DefaultValue("") String issuerUri,
     @Valid @NotNull @DefaultValue External external,
-    @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+    @Valid @NotNull @DefaultValue RateLimit rateLimit,
+    @NotBlank @DefaultValue(Keyring.AES_256_GCM) String dataKeyAlgorithm) {
 
   public SecurityProperties {
     if (tokenTtl.compareTo(Duration.ofSeconds(300)) > 0) {
       throw new IllegalArgumentException("gateway.security.token-ttl is at most 300s");
+    }
+    if (!Keyring.AES_256_GCM.equals(dataKeyAlgorithm)
+        && !Keyring.SM4_GCM.equals(dataKeyAlgorithm)) {
+      throw new IllegalArgumentException(
+          "gateway.security.data-key-algorithm is AES-256-GCM or SM4-GCM");
     }
   }
 

@@ -4,22 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.yiyang.gateway.security.DataCipher;
+import org.yiyang.gateway.security.Keyring;
 
 /** The journal's contract, run against each database it supports. */
 abstract class JournalDatabases {
 
   static Journal migrate(DataSource ds) {
+    return migrate(ds, Keyring.generated(Keyring.AES_256_GCM));
+  }
+
+  static Journal migrate(DataSource ds, Keyring keyring) {
     Flyway.configure()
         .dataSource(ds)
         .locations("classpath:db/journal")
         .table("journal_schema_history")
         .load()
         .migrate();
-    return new Journal(new JdbcTemplate(ds));
+    return new Journal(new JdbcTemplate(ds), new PayloadCodec(new DataCipher(keyring)));
   }
 
   static NewMessage message(String record, String key) {
@@ -85,5 +93,106 @@ abstract class JournalDatabases {
     assertThat(journal.list(new MessageFilter(null, null, null, null, null), 0, 10).total())
         .isEqualTo(3);
     assertThat(List.of(journal.releaseAllLeases())).isNotNull();
+  }
+
+  /**
+   * Payloads: stored encrypted (no clear text in the table), read back decrypted; moved to a new
+   * active key online, clear payloads of before V30 included; purged after retention, status rows
+   * kept. {@code ds} holds a journal migrated with {@code before} as its keyring.
+   */
+  static void exercisePayloads(DataSource ds, Keyring before) {
+    JdbcTemplate sql = new JdbcTemplate(ds);
+    Journal journal = migrate(ds, before);
+    SyntheticBundles bundles = new SyntheticBundles(7);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    List<String> ids = new ArrayList<>();
+    List<String> payloads = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String payload = bundles.bundle(i);
+      NewMessage m =
+          new NewMessage(
+              "resident.to-fhir",
+              "52330300MJ8712345N",
+              "order-" + (i == 6 ? 5 : i),
+              "p" + i,
+              "h" + i,
+              payload,
+              "c");
+      ids.add(journal.append(m, t0).message().id());
+      payloads.add(payload);
+    }
+    // A payload journaled before V30: in clear, in the message row.
+    sql.update("UPDATE message SET payload = ? WHERE id = ?", "{\"legacy\":\"王秀英\"}", ids.get(11));
+    sql.update(
+        "DELETE FROM message_payload WHERE message_seq = (SELECT seq FROM message WHERE id = ?)",
+        ids.get(11));
+    payloads.set(11, "{\"legacy\":\"王秀英\"}");
+
+    for (int i = 0; i < 12; i++) {
+      assertThat(journal.payload(ids.get(i))).hasValue(payloads.get(i));
+    }
+    for (byte[] stored : sql.queryForList("SELECT data FROM message_payload", byte[].class)) {
+      String raw = new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(raw).doesNotContain("Patient").doesNotContain("139");
+    }
+    assertThat(journal.payloadKeys())
+        .isEqualTo(Map.of(before.activeDataKey().id(), 11L, "clear", 1L));
+
+    // Rotation: a new active key, the old one kept to decrypt until everything moved.
+    Keyring.DataKey next = Keyring.newDataKey(Keyring.SM4_GCM);
+    Keyring rotated = before.withDataKeys(List.of(before.activeDataKey(), next), next.id());
+    Journal afterRotation = migrate(ds, rotated);
+    PayloadKeyRotation rotation =
+        new PayloadKeyRotation(afterRotation, new PayloadCodec(new DataCipher(rotated)), 5);
+    int steps = 0;
+    while (rotation.step()) {
+      steps++;
+    }
+    assertThat(steps).isEqualTo(3);
+    assertThat(afterRotation.payloadKeys()).isEqualTo(Map.of(next.id(), 12L));
+    Journal newKeyOnly = migrate(ds, before.withDataKeys(List.of(next), next.id()));
+    for (int i = 0; i < 12; i++) {
+      assertThat(newKeyOnly.payload(ids.get(i))).hasValue(payloads.get(i));
+    }
+
+    // Retention: 0-3 delivered long ago, 4 delivered lately, 5 dead and then superseded by 6
+    // (delivered long ago), 7 dead alone, 8 failed, 9-11 pending.
+    Instant old = t0.plus(Duration.ofDays(1));
+    Instant now = t0.plus(Duration.ofDays(40));
+    for (int i = 0; i <= 5; i++) {
+      assertThat(newKeyOnly.claim(ids.get(i), "w", old, old.plusSeconds(60))).isTrue();
+    }
+    for (int i : new int[] {0, 1, 2, 3}) {
+      newKeyOnly.delivered(ids.get(i), "w", old, 201, null, "{}");
+    }
+    newKeyOnly.delivered(ids.get(4), "w", now.minus(Duration.ofDays(2)), 201, null, "{}");
+    newKeyOnly.dead(ids.get(5), "w", old, "GW-4003", 422, "{}");
+    // 6 is the same record as 5: due once 5 is dead, and delivered.
+    assertThat(newKeyOnly.claim(ids.get(6), "w", old, old.plusSeconds(60))).isTrue();
+    newKeyOnly.delivered(ids.get(6), "w", old, 201, null, "{}");
+    assertThat(newKeyOnly.claim(ids.get(7), "w", old, old.plusSeconds(60))).isTrue();
+    newKeyOnly.dead(ids.get(7), "w", old, "GW-4003", 422, "{}");
+    assertThat(newKeyOnly.claim(ids.get(8), "w", old, old.plusSeconds(60))).isTrue();
+    newKeyOnly.failed(ids.get(8), "w", old, now.plusSeconds(60), "GW-4001", 503, "{}");
+
+    Instant cutoff = now.minus(Duration.ofDays(30));
+    Journal.Purged first = newKeyOnly.purgePayloads(cutoff, now, 3);
+    Journal.Purged second = newKeyOnly.purgePayloads(cutoff, now, 3);
+    Journal.Purged third = newKeyOnly.purgePayloads(cutoff, now, 3);
+    assertThat(first.total() + second.total()).isEqualTo(6);
+    assertThat(first.delivered() + second.delivered()).isEqualTo(5);
+    assertThat(first.dead() + second.dead()).isEqualTo(1);
+    assertThat(third.total()).isZero();
+    for (int i = 0; i < 12; i++) {
+      boolean purged = i <= 3 || i == 5 || i == 6;
+      assertThat(newKeyOnly.payload(ids.get(i)).isPresent()).as("payload " + i).isEqualTo(!purged);
+      JournalMessage status = newKeyOnly.find(ids.get(i)).orElseThrow();
+      assertThat(status.payloadPurgedAt() != null).as("purged mark " + i).isEqualTo(purged);
+    }
+    assertThat(sql.queryForObject("SELECT COUNT(*) FROM message", Integer.class)).isEqualTo(12);
+    newKeyOnly.recordPurge(now, cutoff, new Journal.Purged(5, 1));
+    assertThat(sql.queryForMap("SELECT delivered, dead FROM journal_purge"))
+        .containsEntry("DELIVERED", 5)
+        .containsEntry("DEAD", 1);
   }
 }

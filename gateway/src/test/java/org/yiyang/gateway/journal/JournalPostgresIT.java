@@ -2,6 +2,7 @@ package org.yiyang.gateway.journal;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.yiyang.gateway.security.Keyring;
 
 /** The journal's contract on PostgreSQL (an embedded server): the same migrations, same SQL. */
 class JournalPostgresIT extends JournalDatabases {
@@ -10,6 +11,13 @@ class JournalPostgresIT extends JournalDatabases {
   void journalContractHoldsOnPostgres() throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       exercise(migrate(pg.getPostgresDatabase()));
+    }
+  }
+
+  @Test
+  void payloadsAreEncryptedRotatedAndPurgedOnPostgres() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+      exercisePayloads(pg.getPostgresDatabase(), Keyring.generated(Keyring.SM4_GCM));
     }
   }
 }

@@ -179,6 +179,7 @@ class ClientRegistryTest {
         Duration.ofSeconds(30),
         "",
         new SecurityProperties.External("role", "uscc", ""),
-        new SecurityProperties.RateLimit(true, 50, 200));
+        new SecurityProperties.RateLimit(true, 50, 200),
+        "AES-256-GCM");
   }
 }

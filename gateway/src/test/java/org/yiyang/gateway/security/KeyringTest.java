@@ -49,4 +49,23 @@ class KeyringTest {
         .hasMessageContaining(file.toString())
         .hasMessageNotContaining("c2hvcnQ=");
   }
+
+  @Test
+  void anSm4KeyringHasA128BitDataKeyAndAWrongKeyLengthIsRefused() throws Exception {
+    Path file = dir.resolve("sm4.json");
+    Keyring sm4 = Keyring.loadOrCreate(file, Keyring.SM4_GCM);
+    assertThat(sm4.activeDataKey().algorithm()).isEqualTo(Keyring.SM4_GCM);
+    assertThat(sm4.activeDataKey().key()).hasSize(16);
+    // An existing keyring is read as it is, whatever the configured algorithm.
+    assertThat(Keyring.loadOrCreate(file, Keyring.AES_256_GCM).activeDataKey().id())
+        .isEqualTo(sm4.activeDataKey().id());
+
+    Path wrong = dir.resolve("wrong.json");
+    Files.writeString(wrong, Files.readString(file).replace("\"SM4-GCM\"", "\"AES-256-GCM\""));
+    assertThatThrownBy(() -> Keyring.loadOrCreate(wrong))
+        .hasMessageContaining("must hold 32 bytes")
+        .hasMessageNotContaining(
+            java.util.Base64.getEncoder().encodeToString(sm4.activeDataKey().key()));
+    assertThatThrownBy(() -> Keyring.newDataKey("DES")).hasMessageContaining("unknown data key");
+  }
 }

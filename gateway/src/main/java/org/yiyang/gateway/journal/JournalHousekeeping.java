@@ -1,0 +1,114 @@
+package org.yiyang.gateway.journal;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.storage.StorageProperties;
+
+/**
+ * Runs the journal's background work on two threads of its own: the embedded file compacted every
+ * {@code gateway.storage.compact-interval}; the retention purge every {@code purge-interval} (first
+ * a minute after start); and, from start until done, the re-encryption of payloads under another
+ * key than the active one. A failure is logged (its class only) and tried again at the next turn;
+ * it never reaches a request.
+ */
+@Component
+public class JournalHousekeeping implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(JournalHousekeeping.class);
+  private static final Duration REENCRYPT_PAUSE = Duration.ofMillis(200);
+
+  private final JournalCompaction compaction;
+  private final JournalRetention retention;
+  private final PayloadKeyRotation rotation;
+  private final StorageProperties storage;
+  private ThreadPoolTaskScheduler scheduler;
+  private volatile boolean running;
+
+  public JournalHousekeeping(
+      JournalCompaction compaction,
+      JournalRetention retention,
+      PayloadKeyRotation rotation,
+      StorageProperties storage) {
+    this.compaction = compaction;
+    this.retention = retention;
+    this.rotation = rotation;
+    this.storage = storage;
+  }
+
+  @Override
+  public void start() {
+    scheduler = new ThreadPoolTaskScheduler();
+    scheduler.setThreadNamePrefix("journal-housekeeping-");
+    scheduler.setPoolSize(2);
+    // Never interrupted mid-write (H2 closes its file on an interrupt); each task is short or
+    // checks `running` between batches.
+    scheduler.setWaitForTasksToCompleteOnShutdown(true);
+    scheduler.setAwaitTerminationSeconds(30);
+    scheduler.initialize();
+    running = true;
+    scheduler.scheduleWithFixedDelay(
+        guarded("compaction", compaction::step), storage.compactInterval());
+    Duration firstPurge =
+        storage.purgeInterval().compareTo(Duration.ofMinutes(1)) < 0
+            ? storage.purgeInterval()
+            : Duration.ofMinutes(1);
+    scheduler.scheduleWithFixedDelay(
+        guarded("retention purge", () -> retention.purge(() -> running)),
+        Instant.now().plus(firstPurge),
+        storage.purgeInterval());
+    scheduler.schedule(this::reencrypt, Instant.now().plus(REENCRYPT_PAUSE));
+  }
+
+  /** One batch, then the next after a pause, until nothing is left under another key. */
+  private void reencrypt() {
+    if (!running) {
+      return;
+    }
+    boolean more;
+    try {
+      more = rotation.step();
+    } catch (RuntimeException e) {
+      log.warn("Journal payload re-encryption failed, tried again in a minute: {}", e.getClass());
+      scheduler.schedule(this::reencrypt, Instant.now().plus(Duration.ofMinutes(1)));
+      return;
+    }
+    if (more && running) {
+      scheduler.schedule(this::reencrypt, Instant.now().plus(REENCRYPT_PAUSE));
+    }
+  }
+
+  private Runnable guarded(String what, Runnable task) {
+    return () -> {
+      if (!running) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("Journal {} failed, tried again at the next turn: {}", what, e.getClass());
+      }
+    };
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (scheduler != null) {
+      // Waits for a running task, drops the ones not yet due.
+      scheduler
+          .getScheduledThreadPoolExecutor()
+          .setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      scheduler.shutdown();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}
