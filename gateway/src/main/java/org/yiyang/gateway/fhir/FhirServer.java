@@ -28,7 +28,8 @@ public class FhirServer {
   /**
    * {@code no-cache} and {@code no-store}: the server keeps no copy of the search either. On HAPI's
    * JPA server a stored search is a row that holds the query (a citizen ID) for an hour; this one
-   * is answered synchronously, up to 100 results (ADR 0051). For searches by identifier only.
+   * is answered synchronously (ADR 0051). Only for searches without {@code _include}: HAPI 8.6
+   * answered a no-store check-up read-back without some of its included Observations.
    */
   public static final CacheControlDirective NO_STORE =
       new CacheControlDirective().setNoCache(true).setNoStore(true);
@@ -70,8 +71,8 @@ public class FhirServer {
 
   /**
    * A search by identifier ({@code system|value}) that bypasses search caches: identity checks and
-   * read-backs must see what was written a moment ago; and that the server does not store ({@link
-   * #NO_STORE}). Callers add includes or elements, then execute.
+   * read-backs must see what was written a moment ago. Callers add includes or elements, then
+   * execute; a lookup without includes adds {@code cacheControl(NO_STORE)}.
    */
   public IQuery<Bundle> identifierSearch(String resourceType, String system, String value) {
     return client()
@@ -79,7 +80,7 @@ public class FhirServer {
         .forResource(resourceType)
         .where(new TokenClientParam("identifier").exactly().systemAndIdentifier(system, value))
         .returnBundle(Bundle.class)
-        .cacheControl(NO_STORE);
+        .cacheControl(NO_CACHE);
   }
 
   /** A HAPI generic client with the configured timeouts; thread-safe, created once. */

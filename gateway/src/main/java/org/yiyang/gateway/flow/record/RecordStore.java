@@ -151,6 +151,7 @@ public class RecordStore {
       Bundle found =
           fhir.identifierSearch("Patient", Canonical.residentNoSystem(facilityCode), residentNo)
               .elementsSubset("id")
+              .cacheControl(FhirServer.NO_STORE)
               .execute();
       return !found.getEntry().isEmpty();
     } catch (RuntimeException unreachable) {

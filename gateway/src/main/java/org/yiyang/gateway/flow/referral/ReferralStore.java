@@ -100,6 +100,7 @@ public class ReferralStore {
         fhir.identifierSearch(
                 "ServiceRequest", Canonical.referralNoSystem(facilityCode), referralNo)
             .elementsSubset("id")
+            .cacheControl(FhirServer.NO_STORE)
             .execute();
     return found.getEntry().stream()
         .map(e -> e.getResource().getIdElement().getIdPart())

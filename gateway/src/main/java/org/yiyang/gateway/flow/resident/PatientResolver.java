@@ -232,7 +232,10 @@ public class PatientResolver {
     return MatchedBy.CITIZEN_ID;
   }
 
-  /** Patients carrying any of these identifiers; no cache, since a write may be a moment old. */
+  /**
+   * Patients carrying any of these identifiers; no cache, since a write may be a moment old, and
+   * not stored by the server (the query holds a citizen ID, ADR 0051).
+   */
   private List<Patient> search(List<Coding> identifiers, boolean all) {
     Bundle found =
         fhir.client()
@@ -244,7 +247,7 @@ public class PatientResolver {
                     .codings(identifiers.toArray(new Coding[0])))
             .count(all ? 50 : 1)
             .returnBundle(Bundle.class)
-            .cacheControl(FhirServer.NO_CACHE)
+            .cacheControl(FhirServer.NO_STORE)
             .execute();
     return found.getEntry().stream()
         .map(Bundle.BundleEntryComponent::getResource)
