@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.yiyang.profiles.RegionalValidator;
 
 /**
- * Keeps {@code mappings/index.json} in step with the resource tree, and every mapping folder
- * complete: mapping, schema, README with a curl example, and a sample that passes its own checks.
- * Regenerate the index with {@code -Dmappings.index.update=true}.
+ * Keeps {@code mappings/index.json} (mapping folders, ConceptMaps, record-flow folders) in step
+ * with the resource tree, and every mapping folder complete: mapping, schema, README with a curl
+ * example, and a sample that passes its own checks. Regenerate the index with {@code
+ * -Dmappings.index.update=true}.
  */
 class CatalogIndexTest {
 
@@ -45,8 +46,18 @@ class CatalogIndexTest {
               .sorted()
               .toList();
     }
+    List<String> flows;
+    try (Stream<Path> files = Files.walk(root)) {
+      flows =
+          files
+              .filter(p -> p.getFileName().toString().equals(MappingCatalog.FLOW_FILE))
+              .map(p -> root.relativize(p.getParent()).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
+    }
     mappings.forEach(expected.putArray("mappings")::add);
     conceptMaps.forEach(expected.putArray("conceptMaps")::add);
+    flows.forEach(expected.putArray("flows")::add);
     if (Boolean.getBoolean("mappings.index.update")) {
       Files.writeString(INDEX, Cases.pretty(expected) + "\n");
     }
