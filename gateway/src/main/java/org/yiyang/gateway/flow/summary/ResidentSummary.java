@@ -45,13 +45,19 @@ public class ResidentSummary {
   private final RecordStore records;
   private final FlowSteps steps;
   private final FhirServer fhir;
+  private final RecordFlows flows;
 
   public ResidentSummary(
-      ResidentStore residents, RecordStore records, FlowSteps steps, FhirServer fhir) {
+      ResidentStore residents,
+      RecordStore records,
+      FlowSteps steps,
+      FhirServer fhir,
+      RecordFlows flows) {
     this.residents = residents;
     this.records = records;
     this.steps = steps;
     this.fhir = fhir;
+    this.flows = flows;
   }
 
   public ApiResponse summary(
@@ -67,17 +73,40 @@ public class ResidentSummary {
         steps.requireComplete(
             "patient-to-resident", steps.mapFromFhir("patient-to-resident", patient)));
 
-    latest(RecordFlows.STAY, "EpisodeOfCare", "patient", patientRef, facilityCode, Map.of())
-        .ifPresent(no -> summary.set("stay", record(RecordFlows.STAY, facilityCode, no)));
-    latest(RecordFlows.CHECKUP, "DiagnosticReport", "subject", patientRef, facilityCode, Map.of())
+    latest(
+            flows.byName(RecordFlows.STAY),
+            "EpisodeOfCare",
+            "patient",
+            patientRef,
+            facilityCode,
+            Map.of())
         .ifPresent(
-            no -> summary.set("latestCheckup", record(RecordFlows.CHECKUP, facilityCode, no)));
-    latest(RecordFlows.ASSESSMENT, "Observation", "subject", patientRef, facilityCode, Map.of())
+            no -> summary.set("stay", record(flows.byName(RecordFlows.STAY), facilityCode, no)));
+    latest(
+            flows.byName(RecordFlows.CHECKUP),
+            "DiagnosticReport",
+            "subject",
+            patientRef,
+            facilityCode,
+            Map.of())
         .ifPresent(
             no ->
-                summary.set("latestAssessment", record(RecordFlows.ASSESSMENT, facilityCode, no)));
+                summary.set(
+                    "latestCheckup", record(flows.byName(RecordFlows.CHECKUP), facilityCode, no)));
     latest(
-            RecordFlows.CONTRACT,
+            flows.byName(RecordFlows.ASSESSMENT),
+            "Observation",
+            "subject",
+            patientRef,
+            facilityCode,
+            Map.of())
+        .ifPresent(
+            no ->
+                summary.set(
+                    "latestAssessment",
+                    record(flows.byName(RecordFlows.ASSESSMENT), facilityCode, no)));
+    latest(
+            flows.byName(RecordFlows.CONTRACT),
             "CareTeam",
             "subject",
             patientRef,
@@ -86,10 +115,11 @@ public class ResidentSummary {
         .ifPresent(
             no ->
                 summary.set(
-                    "familyDoctorContract", record(RecordFlows.CONTRACT, facilityCode, no)));
+                    "familyDoctorContract",
+                    record(flows.byName(RecordFlows.CONTRACT), facilityCode, no)));
     ArrayNode chronic = summary.putArray("chronicDiseaseFollowups");
     for (String no : latestFollowUpPerActiveCarePlan(patientRef, facilityCode)) {
-      chronic.add(record(RecordFlows.FOLLOWUP, facilityCode, no));
+      chronic.add(record(flows.byName(RecordFlows.FOLLOWUP), facilityCode, no));
     }
     return ApiResponse.of(200, summary, "ok");
   }
@@ -127,7 +157,7 @@ public class ResidentSummary {
   private List<String> latestFollowUpPerActiveCarePlan(String patientRef, String facilityCode) {
     Bundle observations =
         search(
-            RecordFlows.FOLLOWUP,
+            flows.byName(RecordFlows.FOLLOWUP),
             "Observation",
             "subject",
             patientRef,
@@ -139,7 +169,7 @@ public class ResidentSummary {
       if (!(resource instanceof Observation observation)) {
         continue;
       }
-      Optional<String> no = recordNo(RecordFlows.FOLLOWUP, facilityCode, observation);
+      Optional<String> no = recordNo(flows.byName(RecordFlows.FOLLOWUP), facilityCode, observation);
       for (Reference basedOn : observation.getBasedOn()) {
         String carePlan = basedOn.getReferenceElement().toUnqualifiedVersionless().getValue();
         if (carePlan != null && carePlan.startsWith("CarePlan/") && no.isPresent()) {
