@@ -71,7 +71,7 @@ class CatalogIndexTest {
     MappingCatalog catalog = Cases.catalog();
     for (String id : catalog.ids()) {
       Mapping mapping = catalog.get(id);
-      Path folder = RESOURCES.resolve("mappings").resolve(mapping.direction().folder()).resolve(id);
+      Path folder = folderOf(mapping);
       for (String file :
           List.of(MappingCatalog.MAPPING_FILE, MappingCatalog.SCHEMA_FILE, "README.md")) {
         assertThat(folder.resolve(file)).as(id + " has " + file).isRegularFile();
@@ -90,6 +90,22 @@ class CatalogIndexTest {
               .isEmpty();
         }
       }
+    }
+  }
+
+  /** A mapping's folder: {@code <direction>/<id>}, or inside a flow's folder. */
+  private static Path folderOf(Mapping mapping) throws IOException {
+    Path root = RESOURCES.resolve("mappings");
+    try (Stream<Path> dirs = Files.walk(root)) {
+      return dirs.filter(
+              p ->
+                  p.getFileName().toString().equals(mapping.id())
+                      && p.getParent()
+                          .getFileName()
+                          .toString()
+                          .equals(mapping.direction().folder()))
+          .findFirst()
+          .orElse(root.resolve(mapping.direction().folder()).resolve(mapping.id()));
     }
   }
 }

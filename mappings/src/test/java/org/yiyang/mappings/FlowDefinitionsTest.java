@@ -76,6 +76,16 @@ class FlowDefinitionsTest {
     }
   }
 
+  /** The API reference lists every flow's collection with its exchange format (docs index). */
+  @Test
+  void theApiReferenceListsEveryFlow() throws IOException {
+    String api = Files.readString(Path.of("..", "docs", "api.md"));
+    for (RecordFlowDefinition flow : Cases.catalog().flows()) {
+      assertThat(api).as(flow.name()).contains("/api/v1/" + flow.path());
+      assertThat(api).as(flow.name()).contains(flow.exchangeFormat().replaceFirst("^docs/", ""));
+    }
+  }
+
   @Test
   void aFlowMappingReadsItsIdentifierSystemFromTheDescriptor() {
     MappingCatalog catalog = CatalogDefinitionErrorsTest.load(tree(descriptor()));
