@@ -19,9 +19,11 @@ import org.yiyang.profiles.ConformancePackage;
 import org.yiyang.profiles.ErrorCode;
 
 /**
- * Every mapping and ConceptMap on the classpath, compiled once. Discovery goes through the index
- * file {@value #INDEX} (kept in step with the resource tree by {@code CatalogIndexTest}), so it
- * works the same from a directory, a jar or a Spring Boot fat jar. Immutable and thread-safe.
+ * Every mapping, ConceptMap and record-flow descriptor on the classpath, compiled once. Discovery
+ * goes through the index file {@value #INDEX} (kept in step with the resource tree by {@code
+ * CatalogIndexTest}), so it works the same from a directory, a jar or a Spring Boot fat jar. Every
+ * classpath root may hold an index: the catalog is their union, so a jar (or a test's resources)
+ * adds flows without touching this module. Immutable and thread-safe.
  */
 public final class MappingCatalog {
 
@@ -32,15 +34,24 @@ public final class MappingCatalog {
   static final String CONCEPT_MAPS_ROOT = "conceptmaps/";
   static final String MAPPING_FILE = "mapping.jsonata";
   static final String SCHEMA_FILE = "source.schema.json";
+  static final String FLOW_FILE = "flow.json";
+
+  /** The JSON Schema every record-flow descriptor must pass. */
+  static final String FLOW_SCHEMA = MAPPINGS_ROOT + "flow.schema.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Mapping> mappings;
   private final ConceptMapRegistry conceptMaps;
+  private final List<RecordFlowDefinition> flows;
 
-  private MappingCatalog(Map<String, Mapping> mappings, ConceptMapRegistry conceptMaps) {
+  private MappingCatalog(
+      Map<String, Mapping> mappings,
+      ConceptMapRegistry conceptMaps,
+      List<RecordFlowDefinition> flows) {
     this.mappings = Collections.unmodifiableMap(mappings);
     this.conceptMaps = conceptMaps;
+    this.flows = List.copyOf(flows);
   }
 
   /**
@@ -58,18 +69,34 @@ public final class MappingCatalog {
   }
 
   static MappingCatalog load(ClassLoader loader, CodeLookup codes, ResourceIdKey idKey) {
-    JsonNode index = readJson(loader, INDEX);
-    ConceptMapRegistry conceptMaps = ConceptMapRegistry.parse(readConceptMaps(loader, index));
+    List<JsonNode> indexes = readIndexes(loader);
+    ConceptMapRegistry conceptMaps =
+        ConceptMapRegistry.parse(readConceptMaps(loader, union(indexes, "conceptMaps", true)));
     MappingFunctions functions = new MappingFunctions(conceptMaps, idKey);
+    List<RecordFlowDefinition> flows = readFlows(loader, union(indexes, "flows", false), codes);
+    Map<String, RecordFlowDefinition> flowOfMapping = new LinkedHashMap<>();
+    for (RecordFlowDefinition flow : flows) {
+      flowOfMapping.put(flow.toFhir(), flow);
+      flowOfMapping.put(flow.fromFhir(), flow);
+    }
     Map<String, Mapping> mappings = new LinkedHashMap<>();
-    for (String folder : strings(index, "mappings")) {
-      Mapping mapping = compile(loader, folder, codes, functions);
+    for (String folder : union(indexes, "mappings", true)) {
+      Mapping mapping = compile(loader, folder, codes, functions, flowOfMapping);
       if (mappings.put(mapping.id(), mapping) != null) {
         throw new MappingDefinitionException(
-            INDEX + ": mapping id " + mapping.id() + " appears in more than one direction");
+            INDEX + ": mapping id " + mapping.id() + " appears in more than one folder");
       }
     }
-    return new MappingCatalog(mappings, conceptMaps);
+    for (RecordFlowDefinition flow : flows) {
+      requireMapping(mappings, flow, flow.toFhir(), Direction.TO_FHIR, "toFhir");
+      requireMapping(mappings, flow, flow.fromFhir(), Direction.FROM_FHIR, "fromFhir");
+    }
+    return new MappingCatalog(mappings, conceptMaps, flows);
+  }
+
+  /** The record-flow descriptors, in index order. */
+  public List<RecordFlowDefinition> flows() {
+    return flows;
   }
 
   /**
@@ -138,12 +165,18 @@ public final class MappingCatalog {
   }
 
   private static Mapping compile(
-      ClassLoader loader, String folder, CodeLookup codes, MappingFunctions functions) {
-    String[] parts = folder.split("/");
-    if (parts.length != 2) {
+      ClassLoader loader,
+      String folder,
+      CodeLookup codes,
+      MappingFunctions functions,
+      Map<String, RecordFlowDefinition> flowOfMapping) {
+    // <direction>/<id>, or flows/<flow>/<direction>/<id> for a flow kept in one folder.
+    String[] all = folder.split("/");
+    if (!(all.length == 2 || (all.length == 4 && all[0].equals("flows")))) {
       throw new MappingDefinitionException(
           INDEX + ": mapping entry " + folder + " must be <direction>/<id>");
     }
+    String[] parts = {all[all.length - 2], all[all.length - 1]};
     Direction direction;
     try {
       direction = Direction.ofFolder(parts[0]);
@@ -172,13 +205,116 @@ public final class MappingCatalog {
       throw new MappingDefinitionException(
           mappingFile + ": JSONata syntax error " + expression.getErrors().get(0).getMessage());
     }
-    functions.registerOn(expression);
+    RecordFlowDefinition flow = flowOfMapping.get(parts[1]);
+    if (flow == null && MappingFunctions.callsRecordNoSystem(text)) {
+      throw new MappingDefinitionException(
+          mappingFile + ": $recordNoSystem() in a mapping no flows/*/flow.json names");
+    }
+    functions.registerOn(expression, flow == null ? null : flow.identifierSystem());
     return new Mapping(parts[1], direction, schema, expression);
   }
 
-  private static Map<String, String> readConceptMaps(ClassLoader loader, JsonNode index) {
+  private static void requireMapping(
+      Map<String, Mapping> mappings,
+      RecordFlowDefinition flow,
+      String id,
+      Direction direction,
+      String field) {
+    Mapping mapping = mappings.get(id);
+    if (mapping == null || mapping.direction() != direction) {
+      throw new MappingDefinitionException(
+          flowFile("flows/" + flow.name())
+              + ": "
+              + field
+              + ": names no "
+              + direction.folder()
+              + " mapping of the index");
+    }
+  }
+
+  private static String flowFile(String folder) {
+    return MAPPINGS_ROOT + folder + "/" + FLOW_FILE;
+  }
+
+  /**
+   * Reads and checks every descriptor against {@value #FLOW_SCHEMA} with the engine that checks
+   * facility records, so a broken one is named by file, field and rule, then checks what one file
+   * cannot: names, paths and identifier systems are unique, a folder is named after its flow.
+   */
+  private static List<RecordFlowDefinition> readFlows(
+      ClassLoader loader, List<String> folders, CodeLookup codes) {
+    if (folders.isEmpty()) {
+      return List.of();
+    }
+    SourceSchema schema = SourceSchema.compile(FLOW_SCHEMA, readJson(loader, FLOW_SCHEMA), codes);
+    List<RecordFlowDefinition> flows = new ArrayList<>();
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (String folder : folders) {
+      String file = flowFile(folder);
+      JsonNode json = readJson(loader, file);
+      List<SourceIssue> issues = schema.check(json);
+      if (!issues.isEmpty()) {
+        throw new MappingDefinitionException(
+            file + ": " + String.join("; ", issues.stream().map(SourceIssue::message).toList()));
+      }
+      RecordFlowDefinition flow = RecordFlowDefinition.of(json);
+      if (!folder.equals("flows/" + flow.name())) {
+        throw new MappingDefinitionException(
+            file + ": name: must be the folder's name (" + folder + ")");
+      }
+      for (String[] key :
+          List.of(
+              new String[] {"path", flow.path()},
+              new String[] {"identifierSystem", flow.identifierSystem()})) {
+        String other = seen.put(key[0] + "=" + key[1], file);
+        if (other != null) {
+          throw new MappingDefinitionException(file + ": " + key[0] + ": already used by " + other);
+        }
+      }
+      flows.add(flow);
+    }
+    return flows;
+  }
+
+  /**
+   * Every {@value #INDEX} on the classpath (each root may add its own), each once. A loader that
+   * lists none but serves one directly (an in-memory tree) is read that way.
+   */
+  private static List<JsonNode> readIndexes(ClassLoader loader) {
+    List<JsonNode> indexes = new ArrayList<>();
+    try {
+      Set<String> urls = new java.util.LinkedHashSet<>();
+      for (java.net.URL url : Collections.list(loader.getResources(INDEX))) {
+        if (urls.add(url.toString())) {
+          try (InputStream in = url.openStream()) {
+            indexes.add(
+                parse(url.toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new MappingDefinitionException(INDEX + ": cannot be read", e);
+    }
+    if (indexes.isEmpty()) {
+      indexes.add(readJson(loader, INDEX));
+    }
+    return indexes;
+  }
+
+  /** One field's entries over all indexes, each once, in classpath order. */
+  private static List<String> union(List<JsonNode> indexes, String field, boolean required) {
+    Set<String> values = new java.util.LinkedHashSet<>();
+    for (JsonNode index : indexes) {
+      if (required || index.has(field)) {
+        values.addAll(strings(index, field));
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  private static Map<String, String> readConceptMaps(ClassLoader loader, List<String> names) {
     Map<String, String> files = new LinkedHashMap<>();
-    for (String name : strings(index, "conceptMaps")) {
+    for (String name : names) {
       String path = CONCEPT_MAPS_ROOT + name;
       files.put(path, readText(loader, path));
     }
@@ -201,8 +337,12 @@ public final class MappingCatalog {
   }
 
   private static JsonNode readJson(ClassLoader loader, String path) {
+    return parse(path, readText(loader, path));
+  }
+
+  private static JsonNode parse(String path, String text) {
     try {
-      return JSON.readTree(readText(loader, path));
+      return JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw new MappingDefinitionException(
           path + ": not well-formed JSON (line " + e.getLocation().getLineNr() + ")", e);

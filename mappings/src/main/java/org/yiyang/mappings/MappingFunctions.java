@@ -29,7 +29,10 @@ import org.yiyang.profiles.rules.Divisions;
  *       record, not guessable from the facility code and record number alone;
  *   <li>{@code $uuid(key...)}: {@code urn:uuid:} + name-based (type 3) UUID of the keys joined by
  *       {@code |};
- *   <li>{@code $division(code)}: {@code {state, city, district}} of a GB/T 2260 division code.
+ *   <li>{@code $division(code)}: {@code {state, city, district}} of a GB/T 2260 division code;
+ *   <li>{@code $recordNoSystem()}: the record-number identifier system (without the facility code)
+ *       of the record flow whose {@code flow.json} names the mapping, so that a new flow needs no
+ *       {@link Canonical} constant.
  * </ul>
  *
  * All functions return undefined for an undefined code, so optional fields need no guard.
@@ -42,6 +45,8 @@ final class MappingFunctions {
 
   private static final Map<String, String> CANONICAL = canonicalConstants();
 
+  private static final Pattern RECORD_NO_SYSTEM_CALL = Pattern.compile("\\$recordNoSystem\\(");
+
   private final ConceptMapRegistry conceptMaps;
   private final ResourceIdKey idKey;
 
@@ -50,8 +55,15 @@ final class MappingFunctions {
     this.idKey = idKey;
   }
 
-  /** Registers the functions on a compiled expression (before it is shared between threads). */
-  void registerOn(Jsonata expression) {
+  /**
+   * Registers the functions on a compiled expression (before it is shared between threads).
+   *
+   * @param recordNoSystem the identifier system of the mapping's record flow, null for none
+   */
+  void registerOn(Jsonata expression, String recordNoSystem) {
+    if (recordNoSystem != null) {
+      expression.registerFunction("recordNoSystem", fn(args -> recordNoSystem));
+    }
     expression.registerFunction("canonical", fn(args -> canonical(string(args, 0))));
     expression.registerFunction(
         "translate",
@@ -106,6 +118,11 @@ final class MappingFunctions {
               return out;
             })
         .orElse(null);
+  }
+
+  /** Whether a mapping text calls {@code $recordNoSystem()}, which only a flow's mappings have. */
+  static boolean callsRecordNoSystem(String mappingText) {
+    return RECORD_NO_SYSTEM_CALL.matcher(mappingText).find();
   }
 
   /**

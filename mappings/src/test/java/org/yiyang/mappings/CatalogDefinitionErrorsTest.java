@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,12 @@ class CatalogDefinitionErrorsTest {
       String text = files.get(name);
       return text == null ? null : new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
+
+    /** The tree lists none, so the catalog reads the tree's own index, not the real ones. */
+    @Override
+    public Enumeration<URL> getResources(String name) {
+      return Collections.emptyEnumeration();
+    }
   }
 
   private static Map<String, String> tree(String schema, String mapping, String conceptMap) {
@@ -61,7 +70,7 @@ class CatalogDefinitionErrorsTest {
   private static final String GOOD_CONCEPT_MAP =
       conceptMap("demo", "https://fhir.yiyang.org/ConceptMap/demo");
 
-  private static MappingCatalog load(Map<String, String> files) {
+  static MappingCatalog load(Map<String, String> files) {
     return MappingCatalog.load(new TreeLoader(files), (system, code) -> true, TestKeys.ID_KEY);
   }
 

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.yiyang.profiles.RegionalValidator;
 
 /**
- * Keeps {@code mappings/index.json} in step with the resource tree, and every mapping folder
- * complete: mapping, schema, README with a curl example, and a sample that passes its own checks.
- * Regenerate the index with {@code -Dmappings.index.update=true}.
+ * Keeps {@code mappings/index.json} (mapping folders, ConceptMaps, record-flow folders) in step
+ * with the resource tree, and every mapping folder complete: mapping, schema, README with a curl
+ * example, and a sample that passes its own checks. Regenerate the index with {@code
+ * -Dmappings.index.update=true}.
  */
 class CatalogIndexTest {
 
@@ -45,8 +46,18 @@ class CatalogIndexTest {
               .sorted()
               .toList();
     }
+    List<String> flows;
+    try (Stream<Path> files = Files.walk(root)) {
+      flows =
+          files
+              .filter(p -> p.getFileName().toString().equals(MappingCatalog.FLOW_FILE))
+              .map(p -> root.relativize(p.getParent()).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
+    }
     mappings.forEach(expected.putArray("mappings")::add);
     conceptMaps.forEach(expected.putArray("conceptMaps")::add);
+    flows.forEach(expected.putArray("flows")::add);
     if (Boolean.getBoolean("mappings.index.update")) {
       Files.writeString(INDEX, Cases.pretty(expected) + "\n");
     }
@@ -60,7 +71,7 @@ class CatalogIndexTest {
     MappingCatalog catalog = Cases.catalog();
     for (String id : catalog.ids()) {
       Mapping mapping = catalog.get(id);
-      Path folder = RESOURCES.resolve("mappings").resolve(mapping.direction().folder()).resolve(id);
+      Path folder = folderOf(mapping);
       for (String file :
           List.of(MappingCatalog.MAPPING_FILE, MappingCatalog.SCHEMA_FILE, "README.md")) {
         assertThat(folder.resolve(file)).as(id + " has " + file).isRegularFile();
@@ -79,6 +90,22 @@ class CatalogIndexTest {
               .isEmpty();
         }
       }
+    }
+  }
+
+  /** A mapping's folder: {@code <direction>/<id>}, or inside a flow's folder. */
+  private static Path folderOf(Mapping mapping) throws IOException {
+    Path root = RESOURCES.resolve("mappings");
+    try (Stream<Path> dirs = Files.walk(root)) {
+      return dirs.filter(
+              p ->
+                  p.getFileName().toString().equals(mapping.id())
+                      && p.getParent()
+                          .getFileName()
+                          .toString()
+                          .equals(mapping.direction().folder()))
+          .findFirst()
+          .orElse(root.resolve(mapping.direction().folder()).resolve(mapping.id()));
     }
   }
 }

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.flow.record.RecordFlow;
 import org.yiyang.gateway.flow.record.RecordFlows;
 import org.yiyang.gateway.flow.record.RecordIntake;
 import org.yiyang.gateway.flow.referral.ReferralActions;
@@ -54,7 +55,7 @@ public class ReferralController {
     requireUpReferral(body);
     ResponseEntity<byte[]> answer =
         flows.invoke(
-            RecordFlows.REFERRAL.toFhirEndpoint(),
+            RecordFlow.toFhirEndpoint(RecordFlows.REFERRAL),
             body,
             idempotencyKey == null
                 ? Map.of()

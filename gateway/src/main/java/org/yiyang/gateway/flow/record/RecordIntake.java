@@ -45,7 +45,7 @@ public class RecordIntake {
    */
   public void requireRegisteredResident(
       @Header(RecordRoutes.FLOW) String flowName, @ExchangeProperty(SOURCE) JsonNode source) {
-    if (!flows.byName(flowName).perResident()) {
+    if (!flows.byName(flowName).requiresResident()) {
       return;
     }
     String facilityCode = source.path("facilityCode").asText();
@@ -72,11 +72,13 @@ public class RecordIntake {
     String facilityCode = source.path("facilityCode").asText();
     String recordNo = source.path(flow.recordNoField()).asText();
     String orderingKey =
-        flow.perResident()
+        flow.orderedByResident()
             ? ResidentIntake.orderingKey(facilityCode, source.path("residentNo").asText())
             : MessageIntake.sha256(flow.toFhirFlow() + "|" + facilityCode + "|" + recordNo);
     RequestAudit.noteRecord(
-        facilityCode, flow.perResident() ? source.path("residentNo").asText() : null, recordNo);
+        facilityCode,
+        flow.requiresResident() ? source.path("residentNo").asText() : null,
+        recordNo);
     return intake.submitBundle(
         flow.toFhirFlow(),
         facilityCode,

@@ -61,7 +61,7 @@ public class RecordStore {
    */
   public ApiResponse write(RecordFlow flow, Bundle transaction) {
     Optional<ResidentKey> resident =
-        flow.perResident() ? residentOf(transaction) : Optional.empty();
+        flow.requiresResident() ? residentOf(transaction) : Optional.empty();
     if (resident.isPresent()) {
       String patientId;
       try {
@@ -75,7 +75,7 @@ public class RecordStore {
     Bundle response = fhir.client().transaction().withBundle(transaction).execute();
     recordKey(flow, transaction)
         .ifPresent(key -> facilityNames.follow(transaction, response, key.facilityCode()));
-    if (flow.equals(RecordFlows.REFERRAL)) {
+    if (flow.name().equals(RecordFlows.REFERRAL)) {
       // A resent up-referral rewrote its request as active: back in line with its Task.
       for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
         if (entry.getResource() instanceof org.hl7.fhir.r4.model.ServiceRequest request) {

@@ -46,12 +46,28 @@ public class ResidentSummary {
   private final FlowSteps steps;
   private final FhirServer fhir;
 
+  // The flows a summary reads, by name: start-up fails if a descriptor is missing.
+  private final RecordFlow stayFlow;
+  private final RecordFlow checkupFlow;
+  private final RecordFlow assessmentFlow;
+  private final RecordFlow contractFlow;
+  private final RecordFlow followupFlow;
+
   public ResidentSummary(
-      ResidentStore residents, RecordStore records, FlowSteps steps, FhirServer fhir) {
+      ResidentStore residents,
+      RecordStore records,
+      FlowSteps steps,
+      FhirServer fhir,
+      RecordFlows flows) {
     this.residents = residents;
     this.records = records;
     this.steps = steps;
     this.fhir = fhir;
+    this.stayFlow = flows.byName(RecordFlows.STAY);
+    this.checkupFlow = flows.byName(RecordFlows.CHECKUP);
+    this.assessmentFlow = flows.byName(RecordFlows.ASSESSMENT);
+    this.contractFlow = flows.byName(RecordFlows.CONTRACT);
+    this.followupFlow = flows.byName(RecordFlows.FOLLOWUP);
   }
 
   public ApiResponse summary(
@@ -67,29 +83,24 @@ public class ResidentSummary {
         steps.requireComplete(
             "patient-to-resident", steps.mapFromFhir("patient-to-resident", patient)));
 
-    latest(RecordFlows.STAY, "EpisodeOfCare", "patient", patientRef, facilityCode, Map.of())
-        .ifPresent(no -> summary.set("stay", record(RecordFlows.STAY, facilityCode, no)));
-    latest(RecordFlows.CHECKUP, "DiagnosticReport", "subject", patientRef, facilityCode, Map.of())
-        .ifPresent(
-            no -> summary.set("latestCheckup", record(RecordFlows.CHECKUP, facilityCode, no)));
-    latest(RecordFlows.ASSESSMENT, "Observation", "subject", patientRef, facilityCode, Map.of())
-        .ifPresent(
-            no ->
-                summary.set("latestAssessment", record(RecordFlows.ASSESSMENT, facilityCode, no)));
+    latest(stayFlow, "EpisodeOfCare", "patient", patientRef, facilityCode, Map.of())
+        .ifPresent(no -> summary.set("stay", record(stayFlow, facilityCode, no)));
+    latest(checkupFlow, "DiagnosticReport", "subject", patientRef, facilityCode, Map.of())
+        .ifPresent(no -> summary.set("latestCheckup", record(checkupFlow, facilityCode, no)));
+    latest(assessmentFlow, "Observation", "subject", patientRef, facilityCode, Map.of())
+        .ifPresent(no -> summary.set("latestAssessment", record(assessmentFlow, facilityCode, no)));
     latest(
-            RecordFlows.CONTRACT,
+            contractFlow,
             "CareTeam",
             "subject",
             patientRef,
             facilityCode,
             Map.of("status", List.of("active")))
         .ifPresent(
-            no ->
-                summary.set(
-                    "familyDoctorContract", record(RecordFlows.CONTRACT, facilityCode, no)));
+            no -> summary.set("familyDoctorContract", record(contractFlow, facilityCode, no)));
     ArrayNode chronic = summary.putArray("chronicDiseaseFollowups");
     for (String no : latestFollowUpPerActiveCarePlan(patientRef, facilityCode)) {
-      chronic.add(record(RecordFlows.FOLLOWUP, facilityCode, no));
+      chronic.add(record(followupFlow, facilityCode, no));
     }
     return ApiResponse.of(200, summary, "ok");
   }
@@ -127,7 +138,7 @@ public class ResidentSummary {
   private List<String> latestFollowUpPerActiveCarePlan(String patientRef, String facilityCode) {
     Bundle observations =
         search(
-            RecordFlows.FOLLOWUP,
+            followupFlow,
             "Observation",
             "subject",
             patientRef,
@@ -139,7 +150,7 @@ public class ResidentSummary {
       if (!(resource instanceof Observation observation)) {
         continue;
       }
-      Optional<String> no = recordNo(RecordFlows.FOLLOWUP, facilityCode, observation);
+      Optional<String> no = recordNo(followupFlow, facilityCode, observation);
       for (Reference basedOn : observation.getBasedOn()) {
         String carePlan = basedOn.getReferenceElement().toUnqualifiedVersionless().getValue();
         if (carePlan != null && carePlan.startsWith("CarePlan/") && no.isPresent()) {
