@@ -13,7 +13,10 @@ import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
@@ -27,6 +30,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -287,9 +292,15 @@ public class SecurityConfig {
   }
 
   /** RFC 6749 error answers of the token endpoint, with the rule left for the audit record. */
+  /**
+   * Token-endpoint refusals as RFC 6749 5.2 says, with the rule kept for the audit record: {@code
+   * invalid_client} is 401 (with {@code WWW-Authenticate: Basic} when the client tried a secret),
+   * every other error 400. Spring Authorization Server's own handler answers 400 to all of them.
+   */
   private static AuthenticationFailureHandler auditedOAuthErrors() {
     OAuth2ErrorAuthenticationFailureHandler standard =
         new OAuth2ErrorAuthenticationFailureHandler();
+    OAuth2ErrorHttpMessageConverter converter = new OAuth2ErrorHttpMessageConverter();
     return (request, response, failure) -> {
       String rule =
           failure instanceof OAuth2AuthenticationException o
@@ -299,6 +310,17 @@ public class SecurityConfig {
                   ? "client authentication failed"
                   : failure.getClass().getSimpleName();
       request.setAttribute(SecurityAnswers.REFUSAL, rule);
+      if (failure instanceof OAuth2AuthenticationException o
+          && OAuth2ErrorCodes.INVALID_CLIENT.equals(o.getError().getErrorCode())) {
+        ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
+        answer.setStatusCode(HttpStatus.UNAUTHORIZED);
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+          answer.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"yiyang-gateway\"");
+        }
+        converter.write(o.getError(), null, answer);
+        return;
+      }
       standard.onAuthenticationFailure(request, response, failure);
     };
   }

@@ -219,6 +219,10 @@ class TokenCorpusIT extends SharedGateway {
       assertThat(error.path("error").asText())
           .as(c.getKey())
           .isIn("invalid_client", "invalid_request");
+      // RFC 6749 5.2: a client that failed to authenticate is 401, a malformed request 400.
+      assertThat(answer.statusCode())
+          .as(c.getKey() + ": " + answer.body())
+          .isEqualTo("invalid_client".equals(error.path("error").asText()) ? 401 : 400);
       assertThat(answer.body()).doesNotContain("access_token");
       // Audited (ADR 0055): one record, refused, the client it claimed, and the rule.
       JsonNode audited = audited(c.getKey(), answer);
@@ -236,6 +240,8 @@ class TokenCorpusIT extends SharedGateway {
       assertThat(audited.at("/action/route").asText()).isEqualTo("/oauth2/token");
     }
     assertThat(accepted).as("accepted broken assertions").isEmpty();
+    assertThat(corpus.get("wrong secret").headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Basic "));
   }
 
   /**
