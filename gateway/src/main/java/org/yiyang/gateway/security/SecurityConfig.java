@@ -75,6 +75,9 @@ public class SecurityConfig {
   public static final List<String> OPEN_GET =
       List.of("/actuator/health", "/actuator/health/**", "/fhir/metadata");
 
+  /** The Prometheus scrape endpoint: role monitor or operator (docs/operations.md). */
+  public static final String METRICS = "/actuator/prometheus";
+
   @Bean
   public PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -231,6 +234,9 @@ public class SecurityConfig {
                 a.requestMatchers(AntPathRequestMatcher.antMatcher(HttpMethod.GET, path))
                     .permitAll();
               }
+              // Scraping: a dedicated monitor client (or an operator), never anonymous.
+              a.requestMatchers(AntPathRequestMatcher.antMatcher(HttpMethod.GET, METRICS))
+                  .hasAnyRole(Role.MONITOR.name(), Role.OPERATOR.name());
               a.requestMatchers(AntPathRequestMatcher.antMatcher("/actuator/**"))
                   .hasRole(Role.OPERATOR.name());
               a.anyRequest().authenticated();

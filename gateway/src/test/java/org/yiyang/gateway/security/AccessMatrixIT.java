@@ -89,7 +89,7 @@ class AccessMatrixIT extends SharedGateway {
   }
 
   static final List<String> ROLES =
-      List.of("anonymous", "facility", "hospital", "operator", "auditor", "supervisor");
+      List.of("anonymous", "facility", "hospital", "operator", "auditor", "supervisor", "monitor");
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")
@@ -219,7 +219,8 @@ class AccessMatrixIT extends SharedGateway {
           && !rule.getKey().startsWith("GET /api/v1/residents")) {
         continue;
       }
-      for (String role : List.of("anonymous", "hospital", "operator", "auditor", "supervisor")) {
+      for (String role :
+          List.of("anonymous", "hospital", "operator", "auditor", "supervisor", "monitor")) {
         if (rule.getValue().contains(role)) {
           continue;
         }
