@@ -87,8 +87,7 @@ public class SecurityConfig {
           ApiDocs.DOCUMENT + ".yaml",
           ApiDocs.PAGE,
           // springdoc serves Swagger UI's files beside the page.
-          "/api/v1/swagger-ui/**",
-          "/swagger-ui/**");
+          "/api/v1/swagger-ui/**");
 
   /** The Prometheus scrape endpoint: role monitor or operator (docs/operations.md). */
   public static final String METRICS = "/actuator/prometheus";
