@@ -15,8 +15,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.delivery.MessageIntake;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.ErrorResponses;
+import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.gateway.security.Caller;
 import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.profiles.Fhir;
@@ -35,10 +37,12 @@ public class FlowInvoker {
 
   private final ProducerTemplate producer;
   private final ErrorResponses errors;
+  private final GatewayMetrics metrics;
 
-  public FlowInvoker(ProducerTemplate producer, ErrorResponses errors) {
+  public FlowInvoker(ProducerTemplate producer, ErrorResponses errors, GatewayMetrics metrics) {
     this.producer = producer;
     this.errors = errors;
+    this.metrics = metrics;
   }
 
   public ResponseEntity<byte[]> invoke(
@@ -64,9 +68,19 @@ public class FlowInvoker {
       } else {
         response = errors.toResponse(new IllegalStateException("Route gave no ApiResponse"));
       }
+      String route = endpoint.substring(endpoint.indexOf(':') + 1);
+      if (route.endsWith(".to-fhir")) {
+        // A record taken in: its route id is its journal flow id.
+        metrics.intake(
+            route,
+            response.status() < 400
+                || response.headers().containsKey(MessageIntake.MESSAGE_ID_HEADER),
+            response.outcome(),
+            System.nanoTime() - start);
+      }
       log.info(
           "route={} correlationId={} status={} outcome={} durationMs={}",
-          endpoint.substring(endpoint.indexOf(':') + 1),
+          route,
           correlation,
           response.status(),
           response.outcome(),

@@ -83,8 +83,9 @@ public final class AuditValues {
     return switch (role) {
       // Care: a facility's records, a hospital's clinical work, the gateway carrying them.
       case FACILITY, HOSPITAL, GATEWAY -> "TREAT";
-      // Running the gateway: journal, replay, webhooks, clients; the FHIR server's wake-up.
-      case OPERATOR, NOTIFIER -> "HOPERAT";
+      // Running the gateway: journal, replay, webhooks, clients, metrics; the FHIR server's
+      // wake-up.
+      case OPERATOR, NOTIFIER, MONITOR -> "HOPERAT";
       // Reviewing the audit trail.
       case AUDITOR -> "HCOMPL";
       // A supervising bureau's aggregate indicators.

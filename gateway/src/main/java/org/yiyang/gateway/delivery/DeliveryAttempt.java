@@ -25,6 +25,7 @@ import org.yiyang.gateway.error.ErrorResponses;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalMessage;
+import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
 
@@ -47,6 +48,7 @@ public class DeliveryAttempt {
   private final Map<String, DeliveryTarget> targets;
   private final GatewayProperties.Delivery settings;
   private final Backoff backoff;
+  private final GatewayMetrics metrics;
 
   public DeliveryAttempt(
       Journal journal,
@@ -54,8 +56,10 @@ public class DeliveryAttempt {
       ErrorResponses errors,
       List<DeliveryTarget> targets,
       List<DeliveryTargets> groups,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      GatewayMetrics metrics) {
     this.journal = journal;
+    this.metrics = metrics;
     this.audit = audit;
     this.errors = errors;
     this.targets =
@@ -160,6 +164,7 @@ public class DeliveryAttempt {
               journalUpdate.run();
               audit.attempt(m, status, errorCode, result, (System.nanoTime() - start) / 1_000_000);
             });
+    metrics.attempt(m, result, errorCode, Instant.now());
   }
 
   /**

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.gateway.security.Caller;
 import org.yiyang.gateway.security.Tenancy;
 import org.yiyang.mappings.MappingCatalog;
@@ -41,10 +42,12 @@ public class FlowSteps {
 
   private final MappingCatalog mappings;
   private final RegionalValidator validator;
+  private final GatewayMetrics metrics;
 
-  public FlowSteps(MappingCatalog mappings, RegionalValidator validator) {
+  public FlowSteps(MappingCatalog mappings, RegionalValidator validator, GatewayMetrics metrics) {
     this.mappings = mappings;
     this.validator = validator;
+    this.metrics = metrics;
   }
 
   /** Parses a facility JSON body; the error names the position, never the content. */
@@ -118,7 +121,10 @@ public class FlowSteps {
       if (resource == null) {
         continue;
       }
-      for (RegionalValidator.ValidationIssue issue : validator.errors(resource)) {
+      long start = System.nanoTime();
+      List<RegionalValidator.ValidationIssue> errors = validator.errors(resource);
+      metrics.validation(resource.fhirType(), errors.isEmpty(), System.nanoTime() - start);
+      for (RegionalValidator.ValidationIssue issue : errors) {
         issues.add(
             new GatewayException.Issue(
                 ErrorCode.PROFILE_VIOLATION, issue.location(), issue.message()));

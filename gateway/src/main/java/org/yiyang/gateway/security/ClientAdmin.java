@@ -84,7 +84,7 @@ public class ClientAdmin {
                     GatewayException.of(
                         ErrorCode.INVALID_VALUE,
                         "role",
-                        "role: must be facility, hospital, operator, auditor or supervisor"));
+                        "role: must be facility, hospital, operator, auditor, supervisor or monitor"));
     String uscc = text(body, "facilityCode", false);
     if (role.actsForOrganization()) {
       if (uscc == null && role.requiresOrganization()) {

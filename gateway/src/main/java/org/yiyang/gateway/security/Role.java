@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a client may do, carried in its access token's {@code role} claim (ADR 0050). The first five
+ * What a client may do, carried in its access token's {@code role} claim (ADR 0050). The first six
  * are registered by an operator; {@link #GATEWAY} is the gateway's own identity towards its
  * embedded FHIR server and {@link #NOTIFIER} the FHIR server's wake-up call, neither registrable.
  */
@@ -19,6 +19,11 @@ public enum Role {
   AUDITOR,
   /** A supervising bureau: aggregate indicators only (none served yet). */
   SUPERVISOR,
+  /**
+   * A metrics scraper (Prometheus): reads {@code /actuator/prometheus} and nothing else, so that
+   * the credential kept in a monitoring system's configuration cannot replay or register anything.
+   */
+  MONITOR,
   /** The gateway itself, towards its embedded FHIR server. */
   GATEWAY,
   /** The FHIR server's rest-hook call that wakes the referral change poller. */

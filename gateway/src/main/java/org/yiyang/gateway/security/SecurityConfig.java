@@ -54,6 +54,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.yiyang.gateway.apidocs.ApiDocs;
 import org.yiyang.gateway.audit.AuditCallerFilter;
 import org.yiyang.gateway.notify.SubscriptionWakeUp;
 
@@ -65,9 +66,10 @@ import org.yiyang.gateway.notify.SubscriptionWakeUp;
  *       authenticated by {@code private_key_jwt} or, where allowed, {@code client_secret_basic};
  *   <li>the FHIR server's wake-up call, authenticated by the secret its Subscription carries;
  *   <li>everything else: a bearer token from this gateway or the configured external issuer; open
- *       are only the health probes and {@code GET /fhir/metadata}. What each role may do is
- *       declared on each handler ({@link Access}) and, on {@code /fhir}, by {@code
- *       FhirAuthorization}; a handler without a rule is refused ({@link AccessRules}).
+ *       are only the health probes, {@code GET /fhir/metadata} and the API docs ({@link
+ *       #OPEN_GET}). What each role may do is declared on each handler ({@link Access}) and, on
+ *       {@code /fhir}, by {@code FhirAuthorization}; a handler without a rule is refused ({@link
+ *       AccessRules}).
  * </ol>
  */
 @Configuration
@@ -76,9 +78,24 @@ import org.yiyang.gateway.notify.SubscriptionWakeUp;
 @EnableScheduling
 public class SecurityConfig {
 
-  /** Paths anyone may call: health probes and the FHIR server's capability statement. */
+  /**
+   * Paths anyone may call: health probes, the FHIR server's capability statement, and the facility
+   * API's OpenAPI document with its Swagger UI page (issue 18: the API docs stay open).
+   */
   public static final List<String> OPEN_GET =
-      List.of("/actuator/health", "/actuator/health/**", "/fhir/metadata");
+      List.of(
+          "/actuator/health",
+          "/actuator/health/**",
+          "/fhir/metadata",
+          ApiDocs.DOCUMENT,
+          ApiDocs.DOCUMENT + "/**",
+          ApiDocs.DOCUMENT + ".yaml",
+          ApiDocs.PAGE,
+          // springdoc serves Swagger UI's files beside the page.
+          "/api/v1/swagger-ui/**");
+
+  /** The Prometheus scrape endpoint: role monitor or operator (docs/operations.md). */
+  public static final String METRICS = "/actuator/prometheus";
 
   @Bean
   public PasswordEncoder passwordEncoder() {
@@ -236,6 +253,9 @@ public class SecurityConfig {
                 a.requestMatchers(AntPathRequestMatcher.antMatcher(HttpMethod.GET, path))
                     .permitAll();
               }
+              // Scraping: a dedicated monitor client (or an operator), never anonymous.
+              a.requestMatchers(AntPathRequestMatcher.antMatcher(HttpMethod.GET, METRICS))
+                  .hasAnyRole(Role.MONITOR.name(), Role.OPERATOR.name());
               a.requestMatchers(AntPathRequestMatcher.antMatcher("/actuator/**"))
                   .hasRole(Role.OPERATOR.name());
               a.anyRequest().authenticated();

@@ -219,7 +219,8 @@ class ResidentApiIT {
 
   /**
    * HAPI's JPA server brings springdoc onto the class path; its auto-configuration published a
-   * Swagger UI and an OpenAPI document that answered 500. The gateway publishes neither.
+   * Swagger UI and an OpenAPI document that answered 500. The gateway publishes neither there; its
+   * own description of the facility API is at /api/v1/openapi.json (ApiDocsIT).
    */
   @Test
   void noUnpublishedPagesFromLibraries() throws Exception {

@@ -86,10 +86,16 @@ class AccessMatrixIT extends SharedGateway {
     RULES.put("PUT /api/v1/fhir/notifications/**", Set.of("notifier"));
     // The servlet container's error page: only ever reached by an error dispatch.
     RULES.put("* /error", Set.of("*"));
+    // The API's OpenAPI document and its Swagger UI page (springdoc's handlers): open (issue 18).
+    Set<String> anyone = Set.of("anyone");
+    RULES.put("GET /api/v1/openapi.json", anyone);
+    RULES.put("GET /api/v1/openapi.json.yaml", anyone);
+    RULES.put("GET /api/v1/openapi.json/swagger-config", anyone);
+    RULES.put("GET /api/v1/docs", anyone);
   }
 
   static final List<String> ROLES =
-      List.of("anonymous", "facility", "hospital", "operator", "auditor", "supervisor");
+      List.of("anonymous", "facility", "hospital", "operator", "auditor", "supervisor", "monitor");
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")
@@ -193,7 +199,11 @@ class AccessMatrixIT extends SharedGateway {
         boolean allowed = rule.getValue().contains(role);
         int status = answer.statusCode();
         String code = code(answer);
-        if (role.equals("anonymous")) {
+        if (rule.getValue().contains("anyone")) {
+          if (status >= 400) {
+            failures.add(rule.getKey() + " " + role + " refused an open path: " + status);
+          }
+        } else if (role.equals("anonymous")) {
           if (status != 401 || !"GW-1030".equals(code)) {
             failures.add(rule.getKey() + " anonymous: " + status + " " + code);
           }
@@ -219,7 +229,8 @@ class AccessMatrixIT extends SharedGateway {
           && !rule.getKey().startsWith("GET /api/v1/residents")) {
         continue;
       }
-      for (String role : List.of("anonymous", "hospital", "operator", "auditor", "supervisor")) {
+      for (String role :
+          List.of("anonymous", "hospital", "operator", "auditor", "supervisor", "monitor")) {
         if (rule.getValue().contains(role)) {
           continue;
         }
