@@ -24,12 +24,28 @@ public final class Mapping {
   private final Direction direction;
   private final SourceSchema schema;
   private final Jsonata expression;
+  private final String schemaResource;
 
-  Mapping(String id, Direction direction, SourceSchema schema, Jsonata expression) {
+  Mapping(
+      String id,
+      Direction direction,
+      SourceSchema schema,
+      Jsonata expression,
+      String schemaResource) {
     this.id = id;
     this.direction = direction;
     this.schema = schema;
     this.expression = expression;
+    this.schemaResource = schemaResource;
+  }
+
+  /**
+   * Where its source schema is on the class path, e.g. {@code
+   * mappings/to-fhir/resident-to-patient/source.schema.json} (a flow kept in one folder has it
+   * under {@code mappings/flows/<flow>/}).
+   */
+  public String sourceSchemaResource() {
+    return schemaResource;
   }
 
   /** The folder name, e.g. {@code resident-to-patient}. */

@@ -211,7 +211,7 @@ public final class MappingCatalog {
           mappingFile + ": $recordNoSystem() in a mapping no flows/*/flow.json names");
     }
     functions.registerOn(expression, flow == null ? null : flow.identifierSystem());
-    return new Mapping(parts[1], direction, schema, expression);
+    return new Mapping(parts[1], direction, schema, expression, base + SCHEMA_FILE);
   }
 
   private static void requireMapping(

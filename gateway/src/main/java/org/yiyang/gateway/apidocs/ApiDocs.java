@@ -35,6 +35,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.yiyang.gateway.flow.record.RecordFlow;
 import org.yiyang.gateway.flow.record.RecordFlows;
+import org.yiyang.mappings.Mapping;
+import org.yiyang.mappings.MappingCatalog;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 
@@ -66,8 +68,8 @@ public class ApiDocs {
   private static final String APPLICATION_JSON = "application/json";
 
   @Bean
-  public OpenApiCustomizer gatewayApi(RecordFlows records) {
-    return api -> customize(api, records);
+  public OpenApiCustomizer gatewayApi(RecordFlows records, MappingCatalog catalog) {
+    return api -> customize(api, records, catalog);
   }
 
   /** Which to-FHIR mapping's source schema is the body of a POST to each path. */
@@ -80,7 +82,7 @@ public class ApiDocs {
     return bodies;
   }
 
-  static void customize(OpenAPI api, RecordFlows records) {
+  static void customize(OpenAPI api, RecordFlows records, MappingCatalog catalog) {
     api.info(
         new Info()
             .title("Yiyang Gateway facility API")
@@ -108,14 +110,19 @@ public class ApiDocs {
 
     Map<String, String> bodies = bodies(records);
     for (String mapping : new java.util.TreeSet<>(bodies.values())) {
-      api.getComponents().addSchemas(mapping, schema(sourceSchema(mapping)));
+      api.getComponents().addSchemas(mapping, schema(sourceSchema(catalog.get(mapping))));
     }
     writeOutCollections(api.getPaths(), records);
 
     for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
       for (Map.Entry<PathItem.HttpMethod, Operation> op :
           path.getValue().readOperationsMap().entrySet()) {
-        describe(path.getKey(), op.getKey(), op.getValue(), bodies.get(path.getKey()));
+        describe(
+            path.getKey(),
+            op.getKey(),
+            op.getValue(),
+            bodies.get(path.getKey()),
+            bodies.get(path.getKey()) == null ? null : catalog.get(bodies.get(path.getKey())));
       }
     }
   }
@@ -175,7 +182,7 @@ public class ApiDocs {
 
   /** Body, answers and headers of one operation. */
   private static void describe(
-      String path, PathItem.HttpMethod method, Operation op, String bodyMapping) {
+      String path, PathItem.HttpMethod method, Operation op, String bodyMapping, Mapping body) {
     if (op.getParameters() != null) {
       // OpenAPI ignores a Content-Type header parameter: the body's media type says it.
       op.getParameters()
@@ -191,7 +198,7 @@ public class ApiDocs {
                   new Content()
                       .addMediaType(
                           APPLICATION_JSON,
-                          new MediaType().schema(ref(bodyMapping)).example(sample(bodyMapping)))));
+                          new MediaType().schema(ref(bodyMapping)).example(sample(body)))));
     } else if (op.getRequestBody() != null) {
       op.setRequestBody(
           new RequestBody()
@@ -261,15 +268,17 @@ public class ApiDocs {
   }
 
   /** A mapping's source schema, with its local {@code $defs} written in place. */
-  static JsonNode sourceSchema(String mapping) {
-    ObjectNode schema = (ObjectNode) read("/mappings/to-fhir/" + mapping + "/source.schema.json");
+  static JsonNode sourceSchema(Mapping mapping) {
+    ObjectNode schema = (ObjectNode) read("/" + mapping.sourceSchemaResource());
     JsonNode defs = schema.remove("$defs");
     schema.remove("$schema");
     return inline(schema, defs);
   }
 
-  static JsonNode sample(String mapping) {
-    return read("/mappings/to-fhir/" + mapping + "/sample.json");
+  /** The sample beside a mapping's source schema. */
+  static JsonNode sample(Mapping mapping) {
+    return read(
+        "/" + mapping.sourceSchemaResource().replaceAll("source\\.schema\\.json$", "sample.json"));
   }
 
   private static JsonNode inline(JsonNode node, JsonNode defs) {
