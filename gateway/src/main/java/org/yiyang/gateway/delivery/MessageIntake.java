@@ -83,8 +83,10 @@ public class MessageIntake {
 
   /**
    * Journals and delivers a flow's transaction Bundle. The idempotency key is the caller's {@code
-   * Idempotency-Key}, else flow + facility + record + a hash of the mapped content: an identical
-   * resend is the same message, a changed record a new one.
+   * Idempotency-Key}, else derived from the record's latest journaled message: a resend equal to
+   * that latest version is the same message, anything else (a changed record, or an earlier version
+   * sent again after a correction: A, B, A) is a new one. The key names the version it follows, so
+   * concurrent identical resends still make one message.
    */
   public ApiResponse submitBundle(
       String flow,
@@ -96,16 +98,21 @@ public class MessageIntake {
       Bundle transaction) {
     String payload = Fhir.r4().newJsonParser().encodeResourceToString(transaction);
     String contentHash = sha256(payload);
+    String recordKey = sha256(flow + "|" + facilityCode + "|" + recordNo);
     String key;
     if (idempotencyKey == null || idempotencyKey.isEmpty()) {
-      key =
-          flow
-              + "|"
-              + facilityCode
-              + "|"
-              + sha256(flow + "|" + facilityCode + "|" + recordNo)
-              + "|"
-              + contentHash;
+      Optional<JournalMessage> latest = journal.latest(recordKey);
+      if (latest.isPresent() && latest.get().contentHash().equals(contentHash)) {
+        key = latest.get().idempotencyKey();
+      } else {
+        long after = latest.map(JournalMessage::seq).orElse(0L);
+        key =
+            flow
+                + "|"
+                + facilityCode
+                + "|"
+                + sha256(recordKey + "|" + contentHash + "|after:" + after);
+      }
     } else if (IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       key = flow + "|" + facilityCode + "|key:" + idempotencyKey;
     } else {
@@ -116,7 +123,8 @@ public class MessageIntake {
     }
     boolean explicitKey = idempotencyKey != null && !idempotencyKey.isEmpty();
     return submit(
-        new NewMessage(flow, facilityCode, orderingKey, key, contentHash, payload, correlationId),
+        new NewMessage(
+            flow, facilityCode, orderingKey, recordKey, key, contentHash, payload, correlationId),
         explicitKey);
   }
 
@@ -135,8 +143,8 @@ public class MessageIntake {
   /**
    * Journals and delivers one message; see the class comment for the answers. A duplicate sent with
    * the caller's own {@code Idempotency-Key} gets the original answer, as that header promises. A
-   * resend of an identical record without the header is the same message too (no second write), but
-   * it created nothing: it is answered {@code 200 unchanged}, not 201.
+   * resend of the record's latest version without the header is the same message too (no second
+   * write), but it created nothing: it is answered {@code 200 unchanged}, not 201.
    */
   public ApiResponse submit(NewMessage message, boolean explicitKey) {
     long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();

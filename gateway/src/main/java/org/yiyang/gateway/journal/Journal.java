@@ -67,14 +67,15 @@ public class Journal {
       transaction.executeWithoutResult(
           tx -> {
             jdbc.update(
-                "INSERT INTO message (id, flow, facility_code, ordering_key, idempotency_key,"
-                    + " content_hash, state, attempts, replays, next_attempt_at, created_at,"
-                    + " updated_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?, 'mapped', 0, 0, ?, ?,"
-                    + " ?, ?)",
+                "INSERT INTO message (id, flow, facility_code, ordering_key, record_key,"
+                    + " idempotency_key, content_hash, state, attempts, replays, next_attempt_at,"
+                    + " created_at, updated_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    + " 'mapped', 0, 0, ?, ?, ?, ?)",
                 id,
                 m.flow(),
                 m.facilityCode(),
                 m.orderingKey(),
+                m.recordKey(),
                 m.idempotencyKey(),
                 m.contentHash(),
                 ts(now),
@@ -123,6 +124,20 @@ public class Journal {
   public Optional<JournalMessage> findByIdempotencyKey(String key) {
     return jdbc
         .query("SELECT " + COLUMNS + " FROM message WHERE idempotency_key = ?", ROW, key)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * The latest message journaled for a record (by {@link NewMessage#recordKey()}): the version a
+   * resend is compared with. Empty for a record never sent since V51.
+   */
+  public Optional<JournalMessage> latest(String recordKey) {
+    return jdbc
+        .query(
+            "SELECT " + COLUMNS + " FROM message WHERE record_key = ? ORDER BY seq DESC LIMIT 1",
+            ROW,
+            recordKey)
         .stream()
         .findFirst();
   }
