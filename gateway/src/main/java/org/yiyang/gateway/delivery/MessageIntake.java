@@ -144,7 +144,10 @@ public class MessageIntake {
    * Journals and delivers one message; see the class comment for the answers. A duplicate sent with
    * the caller's own {@code Idempotency-Key} gets the original answer, as that header promises. A
    * resend of the record's latest version without the header is the same message too (no second
-   * write), but it created nothing: it is answered {@code 200 unchanged}, not 201.
+   * write), but it created nothing: it is answered {@code 200 unchanged}, not 201. A resend of a
+   * dead message (one the FHIR server refused, or whose attempts ran out) is a new attempt: the
+   * sender has fixed something or waited, so the message is put back in line with fresh attempts,
+   * as an operator's replay would, and answered as a fresh submission (never the stored refusal).
    */
   public ApiResponse submit(NewMessage message, boolean explicitKey) {
     long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();
@@ -156,14 +159,30 @@ public class MessageIntake {
           "Idempotency-Key",
           "This Idempotency-Key was already used for a different record; use a new key.");
     }
+    boolean resentDead =
+        appended.duplicate()
+            && journaled.state() == MessageState.DEAD
+            && isLatest(journaled, message.recordKey())
+            && journal.replay(journaled.id(), Instant.now());
     // A duplicate joins the original's delivery if it is under way (or starts it if it is due).
     Optional<CompletableFuture<Void>> delivery = worker.dispatch(journaled.id());
     delivery.ifPresent(d -> await(d, deadline));
     ApiResponse answer = answer(journal.find(journaled.id()).orElseThrow());
-    if (appended.duplicate() && !explicitKey && answer.status() == 201) {
+    if (appended.duplicate() && !resentDead && !explicitKey && answer.status() == 201) {
       return unchanged(answer);
     }
     return answer;
+  }
+
+  /**
+   * Whether a message is its record's latest: only then may a resend put it back in line (a later
+   * version would be overwritten). Messages journaled before V51 have no record key; for them a
+   * later delivered message of the same ordering key decides, as for an operator's replay.
+   */
+  private boolean isLatest(JournalMessage m, String recordKey) {
+    Optional<JournalMessage> latest =
+        recordKey == null ? Optional.empty() : journal.latest(recordKey);
+    return latest.map(l -> l.id().equals(m.id())).orElseGet(() -> !journal.superseded(m));
   }
 
   /**

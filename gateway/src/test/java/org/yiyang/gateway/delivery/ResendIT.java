@@ -96,6 +96,57 @@ class ResendIT {
     fhirServer.verify(3, postRequestedFor(urlPathEqualTo("/fhir")));
   }
 
+  @Test
+  void aDeadRecordSentAgainIsANewAttempt() throws Exception {
+    refuseTransactions();
+    ObjectNode record = example.deepCopy().put("residentNo", "R-DEAD-AGAIN");
+    HttpResponse<String> refused = send(record);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+    ObjectNode other = record.deepCopy().put("residentNo", "R-DEAD-KEY");
+    HttpResponse<String> keyed = sendWithKey(other, "dead-again-1");
+    assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(502);
+
+    // The cause is fixed on the FHIR server's side; the facility sends the same records again.
+    fhirServer.resetAll();
+    reset();
+    HttpResponse<String> again = send(record);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    assertThat(again.headers().firstValue("X-Message-Id"))
+        .isEqualTo(refused.headers().firstValue("X-Message-Id"));
+    HttpResponse<String> keyedAgain = sendWithKey(other, "dead-again-1");
+    assertThat(keyedAgain.statusCode()).as(keyedAgain.body()).isEqualTo(201);
+    JsonNode status =
+        JSON.readTree(
+            new GatewayClient(port, dataDir)
+                .get("/api/v1/messages/" + again.headers().firstValue("X-Message-Id").orElseThrow())
+                .body());
+    assertThat(status.path("state").asText()).isEqualTo("delivered");
+    assertThat(status.path("replays").asInt()).isEqualTo(1);
+    fhirServer.verify(2, postRequestedFor(urlPathEqualTo("/fhir")));
+  }
+
+  private void refuseTransactions() {
+    fhirServer.stubFor(
+        post(urlPathEqualTo("/fhir"))
+            .atPriority(1)
+            .willReturn(
+                fhirJson(
+                    400,
+                    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                        + "\"code\":\"processing\",\"diagnostics\":\"unknown profile\"}]}")));
+  }
+
+  private HttpResponse<String> sendWithKey(JsonNode record, String key) throws Exception {
+    return new GatewayClient(port, dataDir)
+        .send(
+            new GatewayClient(port, dataDir)
+                .request("/api/v1/residents")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(record.toString()))
+                .build());
+  }
+
   private HttpResponse<String> send(JsonNode record) throws Exception {
     return new GatewayClient(port, dataDir).post("/api/v1/residents", record.toString());
   }
