@@ -74,16 +74,36 @@ public class DeliveryAttempt {
       MDC.put("correlationId", m.correlationId());
     }
     try {
-      DeliveryTarget target = targets.get(m.flow());
-      if (target == null) {
-        throw new IllegalStateException("No delivery target for flow " + m.flow());
+      ApiResponse answer;
+      try {
+        DeliveryTarget target = targets.get(m.flow());
+        if (target == null) {
+          throw new IllegalStateException("No delivery target for flow " + m.flow());
+        }
+        String payload =
+            journal
+                .payload(id)
+                .orElseThrow(() -> new IllegalStateException("The message's payload was purged"));
+        answer = target.deliver(payload);
+      } catch (RuntimeException failure) {
+        recordFailure(m, owner, failure, start);
+        return;
       }
-      String payload =
-          journal
-              .payload(id)
-              .orElseThrow(() -> new IllegalStateException("The message's payload was purged"));
-      ApiResponse answer = target.deliver(payload);
-      String body = answer.body() instanceof JsonNode json ? json.toString() : null;
+      recordDelivered(m, owner, answer, start);
+    } finally {
+      MDC.remove("correlationId");
+    }
+  }
+
+  /**
+   * Records a delivery the FHIR server accepted. A journal error here must not be taken for a
+   * failed delivery (that would make a delivered message dead): the claim is given back instead, so
+   * the message is delivered again (the same resources, written again) and recorded then; if the
+   * journal refuses that too, the lease ends and the next poll takes it up.
+   */
+  private void recordDelivered(JournalMessage m, String owner, ApiResponse answer, long start) {
+    String body = answer.body() instanceof JsonNode json ? json.toString() : null;
+    try {
       audited(
           m,
           answer.status(),
@@ -92,18 +112,28 @@ public class DeliveryAttempt {
           start,
           () ->
               journal.delivered(
-                  id,
+                  m.id(),
                   owner,
                   Instant.now(),
                   answer.status(),
                   answer.headers().get("Location"),
                   body));
-      logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
-    } catch (RuntimeException failure) {
-      recordFailure(m, owner, failure, start);
-    } finally {
-      MDC.remove("correlationId");
+    } catch (RuntimeException journalError) {
+      log.warn(
+          "delivery message={} flow={} attempt={} delivered but not recorded ({}); it is delivered"
+              + " again",
+          m.id(),
+          m.flow(),
+          m.attempts(),
+          journalError.getClass().getName());
+      try {
+        journal.release(m.id(), owner);
+      } catch (RuntimeException stillFailing) {
+        // The lease ends on its own; the message is due again then.
+      }
+      return;
     }
+    logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
   }
 
   private void recordFailure(JournalMessage m, String owner, RuntimeException failure, long start) {

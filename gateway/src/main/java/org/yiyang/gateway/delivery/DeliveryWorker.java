@@ -112,31 +112,39 @@ public class DeliveryWorker implements SmartLifecycle {
     if (current != null) {
       return Optional.of(current);
     }
-    Instant now = Instant.now();
-    if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
-      inFlight.remove(id, done);
-      done.complete(null);
-      return Optional.empty();
-    }
+    // Until the delivery thread owns it, this thread must take the entry back on every way out,
+    // a journal error included: an entry left behind would make every later dispatch of this
+    // message join a delivery that never ends, and the resident's later messages wait behind it.
+    boolean handedOver = false;
     try {
-      executor.execute(
-          () -> {
-            try {
-              attempt.run(id, owner);
-            } catch (RuntimeException e) {
-              log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
-            } finally {
-              inFlight.remove(id, done);
-              done.complete(null);
-            }
-          });
-    } catch (RejectedExecutionException full) {
-      inFlight.remove(id, done);
-      journal.release(id, owner);
-      done.complete(null);
-      return Optional.empty();
+      Instant now = Instant.now();
+      if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
+        return Optional.empty();
+      }
+      try {
+        executor.execute(
+            () -> {
+              try {
+                attempt.run(id, owner);
+              } catch (RuntimeException e) {
+                log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
+              } finally {
+                inFlight.remove(id, done);
+                done.complete(null);
+              }
+            });
+        handedOver = true;
+      } catch (RejectedExecutionException full) {
+        journal.release(id, owner);
+        return Optional.empty();
+      }
+      return Optional.of(done);
+    } finally {
+      if (!handedOver) {
+        inFlight.remove(id, done);
+        done.complete(null);
+      }
     }
-    return Optional.of(done);
   }
 
   /** The running delivery of a message, if this process is delivering it now. */

@@ -165,7 +165,13 @@ public class MessageIntake {
             && isLatest(journaled, message.recordKey())
             && journal.replay(journaled.id(), Instant.now());
     // A duplicate joins the original's delivery if it is under way (or starts it if it is due).
-    Optional<CompletableFuture<Void>> delivery = worker.dispatch(journaled.id());
+    Optional<CompletableFuture<Void>> delivery;
+    try {
+      delivery = worker.dispatch(journaled.id());
+    } catch (DataAccessException claimFailed) {
+      // Journaled and committed: the poller delivers it; the sender hears 202 meanwhile.
+      delivery = Optional.empty();
+    }
     delivery.ifPresent(d -> await(d, deadline));
     ApiResponse answer = answer(journal.find(journaled.id()).orElseThrow());
     if (appended.duplicate() && !resentDead && !explicitKey && answer.status() == 201) {
