@@ -1,5 +1,6 @@
 package org.yiyang.gateway.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -121,6 +123,7 @@ public class DeliveryWorker implements SmartLifecycle {
       if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
         return Optional.empty();
       }
+      ScheduledFuture<?> renewal = renewLease(id);
       try {
         executor.execute(
             () -> {
@@ -129,12 +132,14 @@ public class DeliveryWorker implements SmartLifecycle {
               } catch (RuntimeException e) {
                 log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
               } finally {
+                renewal.cancel(false);
                 inFlight.remove(id, done);
                 done.complete(null);
               }
             });
         handedOver = true;
       } catch (RejectedExecutionException full) {
+        renewal.cancel(false);
         journal.release(id, owner);
         return Optional.empty();
       }
@@ -147,6 +152,26 @@ public class DeliveryWorker implements SmartLifecycle {
     }
   }
 
+  /**
+   * Renews a claimed message's lease every third of a lease while its delivery runs: a delivery may
+   * outlast one lease (a slow FHIR server, retries inside the HTTP client), and another instance
+   * must not take the message over meanwhile and deliver it a second time, out of order. A renewal
+   * the journal refuses is only logged: the lease then ends as it would have without renewals.
+   */
+  private ScheduledFuture<?> renewLease(String id) {
+    Duration every = settings.lease().dividedBy(3);
+    return scheduler.scheduleAtFixedRate(
+        () -> {
+          try {
+            journal.renew(id, owner, Instant.now().plus(settings.lease()));
+          } catch (RuntimeException e) {
+            log.warn("Lease renewal of message {} failed: {}", id, e.getClass().getName());
+          }
+        },
+        Instant.now().plus(every),
+        every);
+  }
+
   /** The running delivery of a message, if this process is delivering it now. */
   public Optional<CompletableFuture<Void>> inFlight(String id) {
     return Optional.ofNullable(inFlight.get(id));
@@ -155,7 +180,8 @@ public class DeliveryWorker implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    scheduler.shutdown();
+    // Polling stops at once (running is false); the scheduler itself runs on while deliveries
+    // drain, renewing their leases.
     executor.getThreadPoolExecutor().shutdown();
     try {
       if (!executor
@@ -169,6 +195,7 @@ public class DeliveryWorker implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    scheduler.shutdown();
     log.info("Delivery stopped; {} messages remain in the journal", journal.backlog());
   }
 

@@ -183,6 +183,21 @@ public class Journal {
         == 1;
   }
 
+  /**
+   * Extends the lease of a message this owner is delivering, so that a delivery longer than one
+   * lease is not taken over by another instance meanwhile. False once the lease is no longer this
+   * owner's or the message is no longer pending.
+   */
+  public boolean renew(String id, String owner, Instant leaseUntil) {
+    return jdbc.update(
+            "UPDATE message SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state IN "
+                + PENDING,
+            ts(leaseUntil),
+            id,
+            owner)
+        == 1;
+  }
+
   /** Records a delivery and the FHIR server's answer (kept for duplicate senders). */
   public boolean delivered(
       String id, String owner, Instant now, int status, String location, String body) {

@@ -18,8 +18,10 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +35,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.yiyang.gateway.GatewayClient;
 import org.yiyang.gateway.flow.resident.ResidentIntake;
+import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalConfig;
 
 /**
@@ -59,16 +62,20 @@ class JournalFaultsIT {
     registry.add("gateway.delivery.poll-interval", () -> "50ms");
     registry.add("gateway.delivery.initial-backoff", () -> "100ms");
     registry.add("gateway.delivery.max-backoff", () -> "200ms");
+    registry.add("gateway.delivery.lease", () -> LEASE.toMillis() + "ms");
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final Duration LEASE = Duration.ofMillis(1500);
 
   @LocalServerPort int port;
 
   @Autowired
   @Qualifier(JournalConfig.JDBC)
   JdbcTemplate journal;
+
+  @Autowired Journal journalApi;
 
   private ObjectNode example;
 
@@ -120,6 +127,52 @@ class JournalFaultsIT {
     assertThat(delivered.path("attempts").asInt()).isEqualTo(1);
     assertThat(delivered.has("lastError")).isFalse();
     fhirServer.verify(2, postRequestedFor(urlPathEqualTo("/fhir")));
+  }
+
+  @Test
+  void aDeliveryLongerThanTheLeaseKeepsItsClaim() throws Exception {
+    String resident = "R-LONG";
+    Duration delivery = LEASE.multipliedBy(3);
+    fhirServer.stubFor(
+        post(urlPathEqualTo("/fhir"))
+            .atPriority(1)
+            .willReturn(transactionOk().withFixedDelay((int) delivery.toMillis())));
+    example.put("residentNo", resident);
+    CompletableFuture<HttpResponse<String>> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return send(example);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    String id =
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () ->
+                    journal.queryForList(
+                        "SELECT id FROM message WHERE ordering_key = ? AND lease_owner IS NOT NULL",
+                        String.class,
+                        orderingKey(resident)),
+                ids -> !ids.isEmpty())
+            .get(0);
+
+    // Another gateway instance tries to take the message over while the delivery runs, well past
+    // the first lease's end: the running delivery's renewed lease keeps it out.
+    await()
+        .during(LEASE.multipliedBy(2))
+        .atMost(delivery)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              Instant now = Instant.now();
+              return !journalApi.claim(id, "another-instance", now, now.plus(PATIENCE));
+            });
+    assertThat(answer.get().statusCode()).isEqualTo(201);
+    assertThat(status(id).path("state").asText()).isEqualTo("delivered");
+    fhirServer.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
   }
 
   private static String orderingKey(String residentNo) {

@@ -52,6 +52,11 @@ abstract class JournalDatabases {
     assertThat(journal.claim(a2.id(), "w", later, later.plusSeconds(60))).isFalse();
     assertThat(journal.claim(a1.id(), "w", later, later.plusSeconds(60))).isTrue();
     assertThat(journal.claim(a1.id(), "other", later, later.plusSeconds(60))).isFalse();
+    // Only the lease's owner renews it, and only while the message is pending.
+    assertThat(journal.renew(a1.id(), "other", later.plusSeconds(120))).isFalse();
+    assertThat(journal.renew(a1.id(), "w", later.plusSeconds(120))).isTrue();
+    assertThat(journal.claim(a1.id(), "other", later.plusSeconds(90), later.plusSeconds(150)))
+        .isFalse();
     assertThat(journal.due(later, 10)).containsExactly(b1.id());
 
     // A transient failure: due again after the backoff, attempts counted.
