@@ -144,7 +144,9 @@ public class Journal {
 
   /**
    * Ids of messages due for an attempt: pending, due, not leased, and first of their ordering key
-   * (a message waits while an earlier one for the same record is pending).
+   * (a message waits while an earlier one for the same record is pending). Oldest first by seq, the
+   * order the journal accepted them in: not by due time, a timestamp that a retry's backoff moves
+   * and that instances with skewed clocks write differently.
    */
   public List<String> due(Instant now, int limit) {
     return jdbc.queryForList(
@@ -153,7 +155,7 @@ public class Journal {
             + " AND NOT EXISTS (SELECT 1 FROM message p WHERE p.ordering_key = m.ordering_key"
             + " AND p.seq < m.seq AND p.state IN "
             + PENDING
-            + ") ORDER BY m.next_attempt_at, m.seq LIMIT ?",
+            + ") ORDER BY m.seq LIMIT ?",
         String.class,
         ts(now),
         ts(now),
