@@ -110,6 +110,11 @@ public enum ErrorCode {
       503,
       IssueType.TRANSIENT,
       "The gateway is starting or stopping; retry after the indicated delay."),
+  JOURNAL_UNAVAILABLE(
+      "GW-9005",
+      503,
+      IssueType.TRANSIENT,
+      "The gateway's journal database cannot be reached; retry after the indicated delay."),
   DISK_FULL(
       "GW-9025",
       503,
