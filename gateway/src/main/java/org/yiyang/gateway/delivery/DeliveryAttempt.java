@@ -137,8 +137,8 @@ public class DeliveryAttempt {
   }
 
   private void recordFailure(JournalMessage m, String owner, RuntimeException failure, long start) {
-    GatewayException classified = errors.classify(failure);
     Integer httpStatus = httpStatus(failure);
+    GatewayException classified = refusal(httpStatus, failure);
     boolean transientFailure =
         classified.code() == ErrorCode.UPSTREAM_UNAVAILABLE
             || classified.code() == ErrorCode.UPSTREAM_TIMEOUT
@@ -173,6 +173,32 @@ public class DeliveryAttempt {
           () -> journal.dead(m.id(), owner, now, classified.code().code(), httpStatus, outcome));
       logAttempt(m, "dead", classified.code().code(), httpStatus, start);
     }
+  }
+
+  /** HTTP answers that say the gateway itself may not write: its credentials, not the record. */
+  private static final Set<Integer> GATEWAY_REFUSED = Set.of(401, 403, 407);
+
+  /**
+   * A FHIR server's final 4xx about the record (400, 404, 422...) is GW-4004, answered 422 with the
+   * server's issues: the sender has something to correct, so it is not told 502 as if the gateway
+   * had failed. Refusals of the gateway's own credentials stay GW-4003 (502).
+   */
+  private GatewayException refusal(Integer httpStatus, RuntimeException failure) {
+    GatewayException classified = errors.classify(failure);
+    if (classified.code() == ErrorCode.UPSTREAM_REJECTED
+        && httpStatus != null
+        && httpStatus >= 400
+        && httpStatus < 500
+        && !RETRYABLE_4XX.contains(httpStatus)
+        && !GATEWAY_REFUSED.contains(httpStatus)) {
+      return GatewayException.of(
+          ErrorCode.UPSTREAM_REFUSED,
+          "",
+          "The regional FHIR server refused the record (HTTP "
+              + httpStatus
+              + "); its issues below say what to correct.");
+    }
+    return classified;
   }
 
   /** The journal's update of an attempt and the attempt's audit record, in one transaction. */

@@ -101,10 +101,10 @@ class ResendIT {
     refuseTransactions();
     ObjectNode record = example.deepCopy().put("residentNo", "R-DEAD-AGAIN");
     HttpResponse<String> refused = send(record);
-    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
     ObjectNode other = record.deepCopy().put("residentNo", "R-DEAD-KEY");
     HttpResponse<String> keyed = sendWithKey(other, "dead-again-1");
-    assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(502);
+    assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(422);
 
     // The cause is fixed on the FHIR server's side; the facility sends the same records again.
     fhirServer.resetAll();
