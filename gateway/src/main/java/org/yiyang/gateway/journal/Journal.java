@@ -487,9 +487,66 @@ public class Journal {
   /** One page of messages matching the filter, in arrival order. */
   public record Page(long total, List<JournalMessage> items) {}
 
-  public Page list(MessageFilter filter, int page, int size) {
-    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+  /** A message as bulk replay needs it: no results, outcomes or payload. */
+  public record Key(long seq, String id, String orderingKey) {}
+
+  /**
+   * At most {@code limit} messages matching the filter after journal seq {@code afterSeq}, in seq
+   * order, as {@link Key}s only: bulk replay walks the journal a page at a time this way (by seq,
+   * so rows it has just changed are neither skipped nor seen twice) instead of loading every row.
+   */
+  public List<Key> keysAfter(MessageFilter filter, long afterSeq, int limit) {
     List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    where.append(" AND seq > ?");
+    args.add(afterSeq);
+    args.add(limit);
+    return jdbc.query(
+        "SELECT seq, id, ordering_key FROM message" + where + " ORDER BY seq LIMIT ?",
+        (rs, n) -> new Key(rs.getLong(1), rs.getString(2), rs.getString(3)),
+        args.toArray());
+  }
+
+  /** How many messages match the filter. */
+  public long count(MessageFilter filter) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    Long total =
+        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
+    return total == null ? 0 : total;
+  }
+
+  /** Whether a later message for the same record has been delivered (see {@link #superseded}). */
+  public boolean superseded(Key m) {
+    Long n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM message WHERE ordering_key = ? AND seq > ?"
+                + " AND state = 'delivered'",
+            Long.class,
+            m.orderingKey(),
+            m.seq());
+    return n != null && n > 0;
+  }
+
+  public Page list(MessageFilter filter, int page, int size) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    Long total =
+        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
+    List<Object> paged = new ArrayList<>(args);
+    paged.add(size);
+    paged.add((long) page * size);
+    List<JournalMessage> items =
+        jdbc.query(
+            "SELECT " + COLUMNS + " FROM message" + where + " ORDER BY seq LIMIT ? OFFSET ?",
+            ROW,
+            paged.toArray());
+    return new Page(total == null ? 0 : total, items);
+  }
+
+  /** The WHERE clause of a filter; its arguments are added to {@code args}. */
+  private static StringBuilder where(MessageFilter filter, List<Object> args) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     if (filter.state() != null) {
       where.append(" AND state = ?");
       args.add(filter.state().db());
@@ -510,17 +567,7 @@ public class Journal {
       where.append(" AND created_at < ?");
       args.add(ts(filter.until()));
     }
-    Long total =
-        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
-    List<Object> paged = new ArrayList<>(args);
-    paged.add(size);
-    paged.add((long) page * size);
-    List<JournalMessage> items =
-        jdbc.query(
-            "SELECT " + COLUMNS + " FROM message" + where + " ORDER BY seq LIMIT ? OFFSET ?",
-            ROW,
-            paged.toArray());
-    return new Page(total == null ? 0 : total, items);
+    return where;
   }
 
   private static OffsetDateTime ts(Instant instant) {
