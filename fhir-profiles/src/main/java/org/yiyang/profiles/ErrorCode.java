@@ -97,6 +97,11 @@ public enum ErrorCode {
       "GW-4002", 504, IssueType.TIMEOUT, "The regional FHIR server did not answer in time."),
   UPSTREAM_REJECTED(
       "GW-4003", 502, IssueType.PROCESSING, "The regional FHIR server rejected the request."),
+  UPSTREAM_REFUSED(
+      "GW-4004",
+      422,
+      IssueType.PROCESSING,
+      "The regional FHIR server refused the record; its issues say what to correct."),
   INTERNAL("GW-9001", 500, IssueType.EXCEPTION, "An internal error occurred."),
   MAPPING_DEFINITION(
       "GW-9002", 500, IssueType.EXCEPTION, "A mapping definition failed on this input."),
@@ -110,6 +115,11 @@ public enum ErrorCode {
       503,
       IssueType.TRANSIENT,
       "The gateway is starting or stopping; retry after the indicated delay."),
+  JOURNAL_UNAVAILABLE(
+      "GW-9005",
+      503,
+      IssueType.TRANSIENT,
+      "The gateway's journal database cannot be reached; retry after the indicated delay."),
   DISK_FULL(
       "GW-9025",
       503,

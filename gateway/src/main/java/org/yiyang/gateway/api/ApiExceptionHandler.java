@@ -1,13 +1,16 @@
 package org.yiyang.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.yiyang.gateway.error.ErrorResponses;
 import org.yiyang.gateway.error.GatewayException;
@@ -51,6 +54,57 @@ public class ApiExceptionHandler {
   @ExceptionHandler(NoResourceFoundException.class)
   public ResponseEntity<byte[]> notFound(NoResourceFoundException e) {
     return answer(GatewayException.of(ErrorCode.NOT_FOUND, "", "No such path in the API."));
+  }
+
+  /**
+   * A query or path parameter that does not convert to its type ({@code ?page=abc}, a number too
+   * large): 400 naming the parameter and the type, never 500. The value is not quoted back: it may
+   * be personal data.
+   */
+  @ExceptionHandler(TypeMismatchException.class)
+  public ResponseEntity<byte[]> typeMismatch(TypeMismatchException e) {
+    String name =
+        e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
+    String field = name == null ? "" : name;
+    return answer(
+        GatewayException.of(
+            ErrorCode.INVALID_VALUE,
+            field,
+            (field.isEmpty() ? "A parameter" : field)
+                + " must be "
+                + expected(e.getRequiredType())
+                + "."));
+  }
+
+  /** A required query parameter that is absent: 400 naming it. */
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  public ResponseEntity<byte[]> missingParameter(MissingServletRequestParameterException e) {
+    return answer(
+        GatewayException.of(
+            ErrorCode.REQUIRED_FIELD,
+            e.getParameterName(),
+            e.getParameterName() + " is a required parameter."));
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == int.class
+        || type == Integer.class
+        || type == long.class
+        || type == Long.class
+        || type == short.class
+        || type == Short.class) {
+      return "a whole number within range";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type != null && type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT))
+              .collect(java.util.stream.Collectors.joining(", "));
+    }
+    return "a valid value" + (type == null ? "" : " of type " + type.getSimpleName());
   }
 
   /** A role that may not call this handler (its access rule, or none declared): 403. */

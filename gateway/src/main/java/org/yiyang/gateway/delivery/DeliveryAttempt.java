@@ -78,16 +78,36 @@ public class DeliveryAttempt {
       MDC.put("correlationId", m.correlationId());
     }
     try {
-      DeliveryTarget target = targets.get(m.flow());
-      if (target == null) {
-        throw new IllegalStateException("No delivery target for flow " + m.flow());
+      ApiResponse answer;
+      try {
+        DeliveryTarget target = targets.get(m.flow());
+        if (target == null) {
+          throw new IllegalStateException("No delivery target for flow " + m.flow());
+        }
+        String payload =
+            journal
+                .payload(id)
+                .orElseThrow(() -> new IllegalStateException("The message's payload was purged"));
+        answer = target.deliver(payload);
+      } catch (RuntimeException failure) {
+        recordFailure(m, owner, failure, start);
+        return;
       }
-      String payload =
-          journal
-              .payload(id)
-              .orElseThrow(() -> new IllegalStateException("The message's payload was purged"));
-      ApiResponse answer = target.deliver(payload);
-      String body = answer.body() instanceof JsonNode json ? json.toString() : null;
+      recordDelivered(m, owner, answer, start);
+    } finally {
+      MDC.remove("correlationId");
+    }
+  }
+
+  /**
+   * Records a delivery the FHIR server accepted. A journal error here must not be taken for a
+   * failed delivery (that would make a delivered message dead): the claim is given back instead, so
+   * the message is delivered again (the same resources, written again) and recorded then; if the
+   * journal refuses that too, the lease ends and the next poll takes it up.
+   */
+  private void recordDelivered(JournalMessage m, String owner, ApiResponse answer, long start) {
+    String body = answer.body() instanceof JsonNode json ? json.toString() : null;
+    try {
       audited(
           m,
           answer.status(),
@@ -96,23 +116,33 @@ public class DeliveryAttempt {
           start,
           () ->
               journal.delivered(
-                  id,
+                  m.id(),
                   owner,
                   Instant.now(),
                   answer.status(),
                   answer.headers().get("Location"),
                   body));
-      logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
-    } catch (RuntimeException failure) {
-      recordFailure(m, owner, failure, start);
-    } finally {
-      MDC.remove("correlationId");
+    } catch (RuntimeException journalError) {
+      log.warn(
+          "delivery message={} flow={} attempt={} delivered but not recorded ({}); it is delivered"
+              + " again",
+          m.id(),
+          m.flow(),
+          m.attempts(),
+          journalError.getClass().getName());
+      try {
+        journal.release(m.id(), owner);
+      } catch (RuntimeException stillFailing) {
+        // The lease ends on its own; the message is due again then.
+      }
+      return;
     }
+    logAttempt(m, "delivered", answer.outcome(), answer.status(), start);
   }
 
   private void recordFailure(JournalMessage m, String owner, RuntimeException failure, long start) {
-    GatewayException classified = errors.classify(failure);
     Integer httpStatus = httpStatus(failure);
+    GatewayException classified = refusal(httpStatus, failure);
     boolean transientFailure =
         classified.code() == ErrorCode.UPSTREAM_UNAVAILABLE
             || classified.code() == ErrorCode.UPSTREAM_TIMEOUT
@@ -147,6 +177,32 @@ public class DeliveryAttempt {
           () -> journal.dead(m.id(), owner, now, classified.code().code(), httpStatus, outcome));
       logAttempt(m, "dead", classified.code().code(), httpStatus, start);
     }
+  }
+
+  /** HTTP answers that say the gateway itself may not write: its credentials, not the record. */
+  private static final Set<Integer> GATEWAY_REFUSED = Set.of(401, 403, 407);
+
+  /**
+   * A FHIR server's final 4xx about the record (400, 404, 422...) is GW-4004, answered 422 with the
+   * server's issues: the sender has something to correct, so it is not told 502 as if the gateway
+   * had failed. Refusals of the gateway's own credentials stay GW-4003 (502).
+   */
+  private GatewayException refusal(Integer httpStatus, RuntimeException failure) {
+    GatewayException classified = errors.classify(failure);
+    if (classified.code() == ErrorCode.UPSTREAM_REJECTED
+        && httpStatus != null
+        && httpStatus >= 400
+        && httpStatus < 500
+        && !RETRYABLE_4XX.contains(httpStatus)
+        && !GATEWAY_REFUSED.contains(httpStatus)) {
+      return GatewayException.of(
+          ErrorCode.UPSTREAM_REFUSED,
+          "",
+          "The regional FHIR server refused the record (HTTP "
+              + httpStatus
+              + "); its issues below say what to correct.");
+    }
+    return classified;
   }
 
   /** The journal's update of an attempt and the attempt's audit record, in one transaction. */

@@ -1,5 +1,6 @@
 package org.yiyang.gateway.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -112,31 +114,62 @@ public class DeliveryWorker implements SmartLifecycle {
     if (current != null) {
       return Optional.of(current);
     }
-    Instant now = Instant.now();
-    if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
-      inFlight.remove(id, done);
-      done.complete(null);
-      return Optional.empty();
-    }
+    // Until the delivery thread owns it, this thread must take the entry back on every way out,
+    // a journal error included: an entry left behind would make every later dispatch of this
+    // message join a delivery that never ends, and the resident's later messages wait behind it.
+    boolean handedOver = false;
     try {
-      executor.execute(
-          () -> {
-            try {
-              attempt.run(id, owner);
-            } catch (RuntimeException e) {
-              log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
-            } finally {
-              inFlight.remove(id, done);
-              done.complete(null);
-            }
-          });
-    } catch (RejectedExecutionException full) {
-      inFlight.remove(id, done);
-      journal.release(id, owner);
-      done.complete(null);
-      return Optional.empty();
+      Instant now = Instant.now();
+      if (!journal.claim(id, owner, now, now.plus(settings.lease()))) {
+        return Optional.empty();
+      }
+      ScheduledFuture<?> renewal = renewLease(id);
+      try {
+        executor.execute(
+            () -> {
+              try {
+                attempt.run(id, owner);
+              } catch (RuntimeException e) {
+                log.error("Delivery of message {} failed unexpectedly\n{}", id, SafeTrace.of(e));
+              } finally {
+                renewal.cancel(false);
+                inFlight.remove(id, done);
+                done.complete(null);
+              }
+            });
+        handedOver = true;
+      } catch (RejectedExecutionException full) {
+        renewal.cancel(false);
+        journal.release(id, owner);
+        return Optional.empty();
+      }
+      return Optional.of(done);
+    } finally {
+      if (!handedOver) {
+        inFlight.remove(id, done);
+        done.complete(null);
+      }
     }
-    return Optional.of(done);
+  }
+
+  /**
+   * Renews a claimed message's lease every third of a lease while its delivery runs: a delivery may
+   * outlast one lease (a slow FHIR server, retries inside the HTTP client), and another instance
+   * must not take the message over meanwhile and deliver it a second time, out of order. A renewal
+   * the journal refuses is only logged: the lease then ends as it would have without renewals.
+   */
+  private ScheduledFuture<?> renewLease(String id) {
+    Duration every = settings.lease().dividedBy(3);
+    return scheduler.scheduleAtFixedRate(
+        () -> {
+          try {
+            journal.renew(id, owner, Instant.now().plus(settings.lease()));
+          } catch (RuntimeException e) {
+            log.warn("Lease renewal of message {} failed: {}", id, e.getClass().getName());
+          }
+        },
+        Instant.now().plus(every),
+        every);
   }
 
   /** The running delivery of a message, if this process is delivering it now. */
@@ -147,7 +180,8 @@ public class DeliveryWorker implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    scheduler.shutdown();
+    // Polling stops at once (running is false); the scheduler itself runs on while deliveries
+    // drain, renewing their leases.
     executor.getThreadPoolExecutor().shutdown();
     try {
       if (!executor
@@ -161,6 +195,7 @@ public class DeliveryWorker implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    scheduler.shutdown();
     log.info("Delivery stopped; {} messages remain in the journal", journal.backlog());
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ApiResponse;
@@ -30,6 +31,9 @@ public class MessageAdmin {
 
   public static final int MAX_PAGE_SIZE = 500;
   public static final int MAX_BULK_REPLAY = 10_000;
+
+  /** Dead messages read per query by bulk replay. */
+  static final int REPLAY_PAGE = 500;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -137,19 +141,31 @@ public class MessageAdmin {
     }
     MessageFilter filter =
         filter(new Query("dead", query.facility(), query.flow(), query.since(), query.until()));
-    Journal.Page dead = journal.list(filter, 0, MAX_BULK_REPLAY);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode replayed = JsonNodeFactory.instance.arrayNode();
     int skipped = 0;
     Instant now = Instant.now();
-    for (JournalMessage m : dead.items()) {
-      if (journal.superseded(m) || !journal.replay(m.id(), now)) {
-        skipped++;
-      } else {
-        replayed.add(m.id());
+    long matched = journal.count(filter);
+    // A page of keys at a time, never every matching row (results, outcomes) at once.
+    long after = 0;
+    int seen = 0;
+    while (seen < MAX_BULK_REPLAY) {
+      List<Journal.Key> page =
+          journal.keysAfter(filter, after, Math.min(REPLAY_PAGE, MAX_BULK_REPLAY - seen));
+      if (page.isEmpty()) {
+        break;
       }
+      for (Journal.Key m : page) {
+        if (journal.superseded(m) || !journal.replay(m.id(), now)) {
+          skipped++;
+        } else {
+          replayed.add(m.id());
+        }
+      }
+      seen += page.size();
+      after = page.get(page.size() - 1).seq();
     }
-    body.put("matched", dead.total());
+    body.put("matched", matched);
     body.put("replayed", replayed.size());
     body.put("skipped", skipped);
     body.set("messages", replayed);

@@ -83,8 +83,10 @@ public class MessageIntake {
 
   /**
    * Journals and delivers a flow's transaction Bundle. The idempotency key is the caller's {@code
-   * Idempotency-Key}, else flow + facility + record + a hash of the mapped content: an identical
-   * resend is the same message, a changed record a new one.
+   * Idempotency-Key}, else derived from the record's latest journaled message: a resend equal to
+   * that latest version is the same message, anything else (a changed record, or an earlier version
+   * sent again after a correction: A, B, A) is a new one. The key names the version it follows, so
+   * concurrent identical resends still make one message.
    */
   public ApiResponse submitBundle(
       String flow,
@@ -96,16 +98,21 @@ public class MessageIntake {
       Bundle transaction) {
     String payload = Fhir.r4().newJsonParser().encodeResourceToString(transaction);
     String contentHash = sha256(payload);
+    String recordKey = sha256(flow + "|" + facilityCode + "|" + recordNo);
     String key;
     if (idempotencyKey == null || idempotencyKey.isEmpty()) {
-      key =
-          flow
-              + "|"
-              + facilityCode
-              + "|"
-              + sha256(flow + "|" + facilityCode + "|" + recordNo)
-              + "|"
-              + contentHash;
+      Optional<JournalMessage> latest = journal.latest(recordKey);
+      if (latest.isPresent() && latest.get().contentHash().equals(contentHash)) {
+        key = latest.get().idempotencyKey();
+      } else {
+        long after = latest.map(JournalMessage::seq).orElse(0L);
+        key =
+            flow
+                + "|"
+                + facilityCode
+                + "|"
+                + sha256(recordKey + "|" + contentHash + "|after:" + after);
+      }
     } else if (IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       key = flow + "|" + facilityCode + "|key:" + idempotencyKey;
     } else {
@@ -116,7 +123,8 @@ public class MessageIntake {
     }
     boolean explicitKey = idempotencyKey != null && !idempotencyKey.isEmpty();
     return submit(
-        new NewMessage(flow, facilityCode, orderingKey, key, contentHash, payload, correlationId),
+        new NewMessage(
+            flow, facilityCode, orderingKey, recordKey, key, contentHash, payload, correlationId),
         explicitKey);
   }
 
@@ -135,8 +143,11 @@ public class MessageIntake {
   /**
    * Journals and delivers one message; see the class comment for the answers. A duplicate sent with
    * the caller's own {@code Idempotency-Key} gets the original answer, as that header promises. A
-   * resend of an identical record without the header is the same message too (no second write), but
-   * it created nothing: it is answered {@code 200 unchanged}, not 201.
+   * resend of the record's latest version without the header is the same message too (no second
+   * write), but it created nothing: it is answered {@code 200 unchanged}, not 201. A resend of a
+   * dead message (one the FHIR server refused, or whose attempts ran out) is a new attempt: the
+   * sender has fixed something or waited, so the message is put back in line with fresh attempts,
+   * as an operator's replay would, and answered as a fresh submission (never the stored refusal).
    */
   public ApiResponse submit(NewMessage message, boolean explicitKey) {
     long deadline = System.nanoTime() + properties.delivery().syncDeadline().toNanos();
@@ -148,14 +159,36 @@ public class MessageIntake {
           "Idempotency-Key",
           "This Idempotency-Key was already used for a different record; use a new key.");
     }
+    boolean resentDead =
+        appended.duplicate()
+            && journaled.state() == MessageState.DEAD
+            && isLatest(journaled, message.recordKey())
+            && journal.replay(journaled.id(), Instant.now());
     // A duplicate joins the original's delivery if it is under way (or starts it if it is due).
-    Optional<CompletableFuture<Void>> delivery = worker.dispatch(journaled.id());
+    Optional<CompletableFuture<Void>> delivery;
+    try {
+      delivery = worker.dispatch(journaled.id());
+    } catch (DataAccessException claimFailed) {
+      // Journaled and committed: the poller delivers it; the sender hears 202 meanwhile.
+      delivery = Optional.empty();
+    }
     delivery.ifPresent(d -> await(d, deadline));
     ApiResponse answer = answer(journal.find(journaled.id()).orElseThrow());
-    if (appended.duplicate() && !explicitKey && answer.status() == 201) {
+    if (appended.duplicate() && !resentDead && !explicitKey && answer.status() == 201) {
       return unchanged(answer);
     }
     return answer;
+  }
+
+  /**
+   * Whether a message is its record's latest: only then may a resend put it back in line (a later
+   * version would be overwritten). Messages journaled before V51 have no record key; for them a
+   * later delivered message of the same ordering key decides, as for an operator's replay.
+   */
+  private boolean isLatest(JournalMessage m, String recordKey) {
+    Optional<JournalMessage> latest =
+        recordKey == null ? Optional.empty() : journal.latest(recordKey);
+    return latest.map(l -> l.id().equals(m.id())).orElseGet(() -> !journal.superseded(m));
   }
 
   /**

@@ -74,6 +74,17 @@ public class ErrorResponses {
                       + ")")),
           t);
     }
+    if (t instanceof org.springframework.dao.DataAccessResourceFailureException
+        || t instanceof org.springframework.dao.TransientDataAccessException
+        || t instanceof org.springframework.transaction.CannotCreateTransactionException) {
+      // The journal (or its connection pool) is down or busy: nothing is wrong with the request,
+      // and nothing was accepted; the sender retries later.
+      log.warn(
+          "Journal unreachable ({}); answering {}",
+          t.getClass().getName(),
+          ErrorCode.JOURNAL_UNAVAILABLE.code());
+      return new JournalUnavailable();
+    }
     if (t instanceof java.util.concurrent.RejectedExecutionException) {
       // Camel starts its routes after the web server opens (and stops them before it closes):
       // a request in that window is refused for now, not failed.
@@ -106,6 +117,24 @@ public class ErrorResponses {
           List.of(
               new GatewayException.Issue(
                   ErrorCode.NOT_READY, "", "The gateway is starting or stopping; retry shortly.")));
+    }
+
+    @Override
+    public java.util.Map<String, String> headers() {
+      return java.util.Map.of("Retry-After", "5");
+    }
+  }
+
+  /** The journal cannot be reached: retry in a few seconds. */
+  static final class JournalUnavailable extends GatewayException {
+    JournalUnavailable() {
+      super(
+          ErrorCode.JOURNAL_UNAVAILABLE,
+          List.of(
+              new GatewayException.Issue(
+                  ErrorCode.JOURNAL_UNAVAILABLE,
+                  "",
+                  "The gateway's journal cannot be reached; nothing was accepted. Retry shortly.")));
     }
 
     @Override

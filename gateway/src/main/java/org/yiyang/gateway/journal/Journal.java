@@ -67,14 +67,15 @@ public class Journal {
       transaction.executeWithoutResult(
           tx -> {
             jdbc.update(
-                "INSERT INTO message (id, flow, facility_code, ordering_key, idempotency_key,"
-                    + " content_hash, state, attempts, replays, next_attempt_at, created_at,"
-                    + " updated_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?, 'mapped', 0, 0, ?, ?,"
-                    + " ?, ?)",
+                "INSERT INTO message (id, flow, facility_code, ordering_key, record_key,"
+                    + " idempotency_key, content_hash, state, attempts, replays, next_attempt_at,"
+                    + " created_at, updated_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    + " 'mapped', 0, 0, ?, ?, ?, ?)",
                 id,
                 m.flow(),
                 m.facilityCode(),
                 m.orderingKey(),
+                m.recordKey(),
                 m.idempotencyKey(),
                 m.contentHash(),
                 ts(now),
@@ -128,8 +129,24 @@ public class Journal {
   }
 
   /**
+   * The latest message journaled for a record (by {@link NewMessage#recordKey()}): the version a
+   * resend is compared with. Empty for a record never sent since V51.
+   */
+  public Optional<JournalMessage> latest(String recordKey) {
+    return jdbc
+        .query(
+            "SELECT " + COLUMNS + " FROM message WHERE record_key = ? ORDER BY seq DESC LIMIT 1",
+            ROW,
+            recordKey)
+        .stream()
+        .findFirst();
+  }
+
+  /**
    * Ids of messages due for an attempt: pending, due, not leased, and first of their ordering key
-   * (a message waits while an earlier one for the same record is pending).
+   * (a message waits while an earlier one for the same record is pending). Oldest first by seq, the
+   * order the journal accepted them in: not by due time, a timestamp that a retry's backoff moves
+   * and that instances with skewed clocks write differently.
    */
   public List<String> due(Instant now, int limit) {
     return jdbc.queryForList(
@@ -138,7 +155,7 @@ public class Journal {
             + " AND NOT EXISTS (SELECT 1 FROM message p WHERE p.ordering_key = m.ordering_key"
             + " AND p.seq < m.seq AND p.state IN "
             + PENDING
-            + ") ORDER BY m.next_attempt_at, m.seq LIMIT ?",
+            + ") ORDER BY m.seq LIMIT ?",
         String.class,
         ts(now),
         ts(now),
@@ -165,6 +182,21 @@ public class Journal {
             id,
             ts(now),
             ts(now))
+        == 1;
+  }
+
+  /**
+   * Extends the lease of a message this owner is delivering, so that a delivery longer than one
+   * lease is not taken over by another instance meanwhile. False once the lease is no longer this
+   * owner's or the message is no longer pending.
+   */
+  public boolean renew(String id, String owner, Instant leaseUntil) {
+    return jdbc.update(
+            "UPDATE message SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state IN "
+                + PENDING,
+            ts(leaseUntil),
+            id,
+            owner)
         == 1;
   }
 
@@ -455,9 +487,66 @@ public class Journal {
   /** One page of messages matching the filter, in arrival order. */
   public record Page(long total, List<JournalMessage> items) {}
 
-  public Page list(MessageFilter filter, int page, int size) {
-    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+  /** A message as bulk replay needs it: no results, outcomes or payload. */
+  public record Key(long seq, String id, String orderingKey) {}
+
+  /**
+   * At most {@code limit} messages matching the filter after journal seq {@code afterSeq}, in seq
+   * order, as {@link Key}s only: bulk replay walks the journal a page at a time this way (by seq,
+   * so rows it has just changed are neither skipped nor seen twice) instead of loading every row.
+   */
+  public List<Key> keysAfter(MessageFilter filter, long afterSeq, int limit) {
     List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    where.append(" AND seq > ?");
+    args.add(afterSeq);
+    args.add(limit);
+    return jdbc.query(
+        "SELECT seq, id, ordering_key FROM message" + where + " ORDER BY seq LIMIT ?",
+        (rs, n) -> new Key(rs.getLong(1), rs.getString(2), rs.getString(3)),
+        args.toArray());
+  }
+
+  /** How many messages match the filter. */
+  public long count(MessageFilter filter) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    Long total =
+        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
+    return total == null ? 0 : total;
+  }
+
+  /** Whether a later message for the same record has been delivered (see {@link #superseded}). */
+  public boolean superseded(Key m) {
+    Long n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM message WHERE ordering_key = ? AND seq > ?"
+                + " AND state = 'delivered'",
+            Long.class,
+            m.orderingKey(),
+            m.seq());
+    return n != null && n > 0;
+  }
+
+  public Page list(MessageFilter filter, int page, int size) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = where(filter, args);
+    Long total =
+        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
+    List<Object> paged = new ArrayList<>(args);
+    paged.add(size);
+    paged.add((long) page * size);
+    List<JournalMessage> items =
+        jdbc.query(
+            "SELECT " + COLUMNS + " FROM message" + where + " ORDER BY seq LIMIT ? OFFSET ?",
+            ROW,
+            paged.toArray());
+    return new Page(total == null ? 0 : total, items);
+  }
+
+  /** The WHERE clause of a filter; its arguments are added to {@code args}. */
+  private static StringBuilder where(MessageFilter filter, List<Object> args) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     if (filter.state() != null) {
       where.append(" AND state = ?");
       args.add(filter.state().db());
@@ -478,17 +567,7 @@ public class Journal {
       where.append(" AND created_at < ?");
       args.add(ts(filter.until()));
     }
-    Long total =
-        jdbc.queryForObject("SELECT COUNT(*) FROM message" + where, Long.class, args.toArray());
-    List<Object> paged = new ArrayList<>(args);
-    paged.add(size);
-    paged.add((long) page * size);
-    List<JournalMessage> items =
-        jdbc.query(
-            "SELECT " + COLUMNS + " FROM message" + where + " ORDER BY seq LIMIT ? OFFSET ?",
-            ROW,
-            paged.toArray());
-    return new Page(total == null ? 0 : total, items);
+    return where;
   }
 
   private static OffsetDateTime ts(Instant instant) {

@@ -34,9 +34,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * An external regional FHIR server (WireMock) that fails. The record is journaled first, so a
  * server that is down, slow or cut off gives the caller 202 and a status URL (the message is
- * retried); a server that refuses the record dead-letters it, and the caller gets a 502
- * OperationOutcome, also visible at the status URL; never a stack trace. Setting the base URL
- * switches the embedded server off.
+ * retried); a server that refuses the record dead-letters it, and the caller gets a 422
+ * OperationOutcome (GW-4004), also visible at the status URL; never a stack trace. Setting the base
+ * URL switches the embedded server off.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -116,14 +116,21 @@ class FhirServerFailureIT {
                             + "\"code\":\"invariant\",\"diagnostics\":\"王秀英 330302194305120024\","
                             + "\"expression\":[\"Patient.identifier[0]\"]}]}")));
     HttpResponse<String> response = post(record("R-422"));
-    assertUpstreamError(response, 502, "GW-4003");
+    // A refusal of the record is the sender's to fix: 422 with the server's issues (by type and
+    // location; its diagnostics withheld), not a 502 that reads as the gateway's fault.
+    assertUpstreamError(response, 422, "GW-4004");
+    JsonNode answered = JSON.readTree(response.body());
+    assertThat(answered.path("issue").get(1).path("code").asText()).isEqualTo("invariant");
+    assertThat(answered.path("issue").get(1).path("expression").get(0).asText())
+        .isEqualTo("Patient.identifier[0]");
+    assertThat(response.body()).doesNotContain("王秀英").doesNotContain("330302194305120024");
     String id = response.headers().firstValue("X-Message-Id").orElseThrow();
     HttpResponse<String> status = getPath("/api/v1/messages/" + id);
     assertThat(status.statusCode()).isEqualTo(200);
     JsonNode message = JSON.readTree(status.body());
     assertThat(message.path("state").asText()).isEqualTo("dead");
     assertThat(message.path("attempts").asInt()).isEqualTo(1);
-    assertThat(message.path("lastError").path("code").asText()).isEqualTo("GW-4003");
+    assertThat(message.path("lastError").path("code").asText()).isEqualTo("GW-4004");
     assertThat(message.path("lastError").path("httpStatus").asInt()).isEqualTo(422);
     JsonNode outcome = message.path("lastError").path("outcome");
     assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");

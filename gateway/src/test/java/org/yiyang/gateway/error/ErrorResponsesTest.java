@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.CamelExecutionException;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -27,6 +28,26 @@ class ErrorResponsesTest {
     OperationOutcome outcome = (OperationOutcome) response.body();
     assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
         .isEqualTo("GW-9004");
+  }
+
+  @Test
+  void anUnreachableJournalIs503WithRetryAfterNot500() {
+    for (RuntimeException failure :
+        List.of(
+            new org.springframework.jdbc.CannotGetJdbcConnectionException(
+                "pool", new java.sql.SQLTransientConnectionException("timeout")),
+            new org.springframework.transaction.CannotCreateTransactionException("no connection"),
+            new CamelExecutionException(
+                "route",
+                null,
+                new org.springframework.dao.DataAccessResourceFailureException("closed")))) {
+      ApiResponse response = errors.toResponse(failure);
+      assertThat(response.status()).as(failure.getClass().getName()).isEqualTo(503);
+      assertThat(response.headers()).containsEntry("Retry-After", "5");
+      OperationOutcome outcome = (OperationOutcome) response.body();
+      assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+          .isEqualTo("GW-9005");
+    }
   }
 
   @Test

@@ -52,6 +52,11 @@ abstract class JournalDatabases {
     assertThat(journal.claim(a2.id(), "w", later, later.plusSeconds(60))).isFalse();
     assertThat(journal.claim(a1.id(), "w", later, later.plusSeconds(60))).isTrue();
     assertThat(journal.claim(a1.id(), "other", later, later.plusSeconds(60))).isFalse();
+    // Only the lease's owner renews it, and only while the message is pending.
+    assertThat(journal.renew(a1.id(), "other", later.plusSeconds(120))).isFalse();
+    assertThat(journal.renew(a1.id(), "w", later.plusSeconds(120))).isTrue();
+    assertThat(journal.claim(a1.id(), "other", later.plusSeconds(90), later.plusSeconds(150)))
+        .isFalse();
     assertThat(journal.due(later, 10)).containsExactly(b1.id());
 
     // A transient failure: due again after the backoff, attempts counted.
@@ -93,6 +98,26 @@ abstract class JournalDatabases {
     assertThat(journal.list(new MessageFilter(null, null, null, null, null), 0, 10).total())
         .isEqualTo(3);
     assertThat(List.of(journal.releaseAllLeases())).isNotNull();
+    exerciseClaimOrder(journal, now.plusSeconds(3600));
+  }
+
+  /**
+   * Due messages are claimed in journal order (seq, assigned at insert), not by due time: a retry
+   * that came due later than a newer message's first attempt is still taken first.
+   */
+  static void exerciseClaimOrder(Journal journal, Instant t0) {
+    JournalMessage older = journal.append(message("rec-order-x", "order-x"), t0).message();
+    // (Later than t0 by a margin: the database keeps microseconds, Instant.now() may hold nanos.)
+    Instant claimed = t0.plusMillis(10);
+    assertThat(journal.claim(older.id(), "w", claimed, claimed.plusSeconds(60))).isTrue();
+    assertThat(journal.failed(older.id(), "w", claimed, t0.plusSeconds(5), "GW-4001", 503, "{}"))
+        .isTrue();
+    JournalMessage newer =
+        journal.append(message("rec-order-y", "order-y"), t0.plusSeconds(1)).message();
+    Instant later = t0.plusSeconds(10);
+    List<String> due = journal.due(later, 100);
+    assertThat(due).contains(older.id(), newer.id());
+    assertThat(due.indexOf(older.id())).isLessThan(due.indexOf(newer.id()));
   }
 
   /**
