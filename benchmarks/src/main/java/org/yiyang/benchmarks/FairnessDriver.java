@@ -1,7 +1,5 @@
 package org.yiyang.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FairnessDriver {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String QUIET = "52330300MJ8754321M";
   private static final String FLOOD = "52330300MJ8799999T";
 
@@ -62,8 +59,8 @@ public final class FairnessDriver {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int rate = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     int floodSenders = args.length > 4 ? Integer.parseInt(args[4]) : 16;
-    LoadDriver.Token quiet = driver.register(Path.of(args[1]), QUIET);
-    LoadDriver.Token flood = driver.register(Path.of(args[1]), FLOOD);
+    LoadDriver.Token quiet = LoadDriver.Token.newFacility(driver.gateway, Path.of(args[1]), QUIET);
+    LoadDriver.Token flood = LoadDriver.Token.newFacility(driver.gateway, Path.of(args[1]), FLOOD);
 
     // Warm-up: the JIT and the connection pools, for both facilities' paths.
     driver.quiet(quiet, Math.max(5, seconds / 2), rate);
@@ -191,34 +188,6 @@ public final class FairnessDriver {
     } catch (Exception e) {
       return -1;
     }
-  }
-
-  /** Registers a facility client with a secret, through the bootstrap operator. */
-  private LoadDriver.Token register(Path dataDir, String uscc) throws Exception {
-    JsonNode bootstrap =
-        JSON.readTree(dataDir.resolve("secrets").resolve("bootstrap-operator.json").toFile());
-    LoadDriver.Token operator =
-        new LoadDriver.Token(
-            gateway, bootstrap.path("clientId").asText(), bootstrap.path("clientSecret").asText());
-    ObjectNode body = JSON.createObjectNode();
-    body.put("clientName", "fairness " + uscc);
-    body.put("role", "facility");
-    body.put("facilityCode", uscc);
-    body.put("auth", "client_secret_basic");
-    HttpResponse<String> created =
-        http.send(
-            HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/clients"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + operator.value())
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (created.statusCode() != 201) {
-      throw new IllegalStateException("Cannot register a client: HTTP " + created.statusCode());
-    }
-    JsonNode client = JSON.readTree(created.body());
-    return new LoadDriver.Token(
-        gateway, client.path("clientId").asText(), client.path("clientSecret").asText());
   }
 
   private record Result(long ok, long failed, long[] sortedNanos) {

@@ -81,6 +81,48 @@ public final class LoadDriver {
                   (clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * A new facility client with a secret, registered through the bootstrap operator whose
+     * credentials the gateway wrote into its data directory (ADR 0050), and its token.
+     */
+    static Token newFacility(String gateway, java.nio.file.Path dataDir, String uscc) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode bootstrap =
+            JSON.readTree(dataDir.resolve("secrets").resolve("bootstrap-operator.json").toFile());
+        Token operator =
+            new Token(
+                gateway,
+                bootstrap.path("clientId").asText(),
+                bootstrap.path("clientSecret").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+        body.put("clientName", "benchmark " + uscc);
+        body.put("role", "facility");
+        body.put("facilityCode", uscc);
+        body.put("auth", "client_secret_basic");
+        HttpResponse<String> created =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/clients"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + operator.value())
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+          throw new IllegalStateException(
+              "Cannot register a facility client: HTTP " + created.statusCode());
+        }
+        com.fasterxml.jackson.databind.JsonNode client = JSON.readTree(created.body());
+        return new Token(
+            gateway, client.path("clientId").asText(), client.path("clientSecret").asText());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
     synchronized String value() {
       if (value == null || System.nanoTime() > renewAt) {
         try {

@@ -43,9 +43,12 @@ public final class StorageDriver {
   private final Residents residents =
       new Residents("S" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
 
+  private final LoadDriver.Token token;
+
   private StorageDriver(String gateway, Path dataDir) {
     this.gateway = gateway.replaceAll("/+$", "");
     this.dataDir = dataDir;
+    this.token = LoadDriver.Token.newFacility(this.gateway, dataDir, "52330300MJ8712345N");
   }
 
   public static void main(String[] args) throws Exception {
@@ -168,6 +171,7 @@ public final class StorageDriver {
                 HttpRequest.newBuilder(URI.create(gateway + "/api/v1/residents"))
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token.value())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(residents.body(i)))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
