@@ -1,7 +1,13 @@
 package org.yiyang.gateway.sandbox;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/sandbox elders}: generated elders as NDJSON on standard output, the same lines the
@@ -14,6 +20,11 @@ public final class ElderCli {
   private ElderCli() {}
 
   public static void main(String[] args) {
+    // Standard output carries the records only: the libraries' log lines (logback prints to the
+    // console when no Spring sets it up) go to standard error, and only warnings.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, UTF_8);
+    System.setOut(System.err);
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int count = 10;
     long seed = 1;
     String division = ElderGenerator.DEFAULT_DIVISION;
@@ -35,7 +46,6 @@ public final class ElderCli {
           throw new IllegalArgumentException("unknown argument " + arg);
         }
       }
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
       out.print(ElderLines.lines(new ElderGenerator(seed, division, facility), count, invalid));
       out.flush();
     } catch (IllegalArgumentException e) {

@@ -52,7 +52,7 @@ public class SandboxController {
       @RequestParam(defaultValue = "1") String seed,
       @RequestParam(defaultValue = ElderGenerator.DEFAULT_DIVISION) String division,
       @RequestParam(required = false) String facilityCode,
-      @RequestParam(defaultValue = "false") boolean invalid) {
+      @RequestParam(defaultValue = "false") String invalid) {
     if (!enabled) {
       throw GatewayException.of(ErrorCode.NOT_FOUND, "", "No such path in the API.");
     }
@@ -73,12 +73,17 @@ public class SandboxController {
       }
       throw GatewayException.of(code, field, e.getMessage());
     }
+    if (!invalid.equals("true") && !invalid.equals("false")) {
+      throw GatewayException.of(ErrorCode.INVALID_VALUE, "invalid", "invalid: true or false");
+    }
     long n = number(count, "count");
     if (n < 1 || n > MAX_COUNT) {
       throw GatewayException.of(
           ErrorCode.INVALID_VALUE, "count", "count: from 1 to " + MAX_COUNT + " elders a call");
     }
-    byte[] body = ElderLines.lines(generator, (int) n, invalid).getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ElderLines.lines(generator, (int) n, invalid.equals("true"))
+            .getBytes(StandardCharsets.UTF_8);
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType("application/x-ndjson"))
         .body(body);

@@ -13,7 +13,7 @@ class SandboxControllerTest {
   @Test
   void offAnswersNotFound() {
     SandboxController off = new SandboxController(false);
-    assertThatThrownBy(() -> off.elders("10", "1", "3303", null, false))
+    assertThatThrownBy(() -> off.elders("10", "1", "3303", null, "false"))
         .isInstanceOfSatisfying(
             GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }

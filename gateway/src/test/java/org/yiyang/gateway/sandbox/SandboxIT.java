@@ -109,6 +109,8 @@ class SandboxIT {
     assertRefused(
         facility.post("/api/v1/sandbox/elders?division=999999", null), 400, "GW-1006", "division");
     assertRefused(
+        facility.post("/api/v1/sandbox/elders?invalid=maybe", null), 400, "GW-1003", "invalid");
+    assertRefused(
         facility.post("/api/v1/sandbox/elders?facilityCode=52331000MJ9876543W", null),
         403,
         "GW-1021",
