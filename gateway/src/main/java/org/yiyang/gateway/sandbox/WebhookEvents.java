@@ -2,6 +2,8 @@ package org.yiyang.gateway.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,16 +35,25 @@ public final class WebhookEvents {
     }
     String secret = Files.readString(Path.of(args[1])).strip();
     String path = args.length > 2 ? args[2] : DEFAULT_PATH;
+    System.exit(check(args[0], secret, path, System.out) == 0 ? 0 : 1);
+  }
+
+  /**
+   * Prints the events the mock at {@code mockBase} received on {@code path}, oldest first, and
+   * answers how many failed their signature check.
+   */
+  static int check(String mockBase, String secret, String path, PrintStream out)
+      throws IOException, InterruptedException {
     HttpResponse<String> journal =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(args[0] + "/__admin/requests")).build(),
+                HttpRequest.newBuilder(URI.create(mockBase + "/__admin/requests")).build(),
                 HttpResponse.BodyHandlers.ofString());
     if (journal.statusCode() != 200) {
-      System.err.println("events: the mock answered " + journal.statusCode());
-      System.exit(1);
+      throw new IOException("the mock answered " + journal.statusCode());
     }
-    JsonNode requests = new ObjectMapper().readTree(journal.body()).path("requests");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode requests = json.readTree(journal.body()).path("requests");
     int invalid = 0;
     int shown = 0;
     // WireMock lists the newest first.
@@ -55,8 +66,13 @@ public final class WebhookEvents {
       String signature = header(request, WebhookSignature.HEADER);
       boolean valid = signature != null && WebhookSignature.verify(secret, signature, body);
       invalid += valid ? 0 : 1;
-      JsonNode event = new ObjectMapper().readTree(new String(body, StandardCharsets.UTF_8));
-      System.out.printf(
+      JsonNode event;
+      try {
+        event = json.readTree(new String(body, StandardCharsets.UTF_8));
+      } catch (IOException notJson) {
+        event = json.createObjectNode();
+      }
+      out.printf(
           "%s %s %s %s -> %s signature=%s%n",
           event.path("occurredAt").asText("-"),
           event.path("event").asText("-"),
@@ -66,8 +82,8 @@ public final class WebhookEvents {
           valid ? "valid" : "INVALID");
       shown++;
     }
-    System.out.printf("%d event(s), %d with a bad signature%n", shown, invalid);
-    System.exit(invalid == 0 ? 0 : 1);
+    out.printf("%d event(s), %d with a bad signature%n", shown, invalid);
+    return invalid;
   }
 
   private static String header(JsonNode request, String name) {
