@@ -75,6 +75,8 @@ class AccessMatrixIT extends SharedGateway {
     RULES.put("GET /api/v1/admin/clients/{clientId}", operator);
     RULES.put("POST /api/v1/admin/clients/{clientId}/rotate", operator);
     RULES.put("DELETE /api/v1/admin/clients/{clientId}", operator);
+    // Mapped always, served only under the sandbox profile: off, an allowed role gets 404.
+    RULES.put("POST /api/v1/sandbox/elders", facilityOrOperator);
     // The audit trail: auditors only, read-only (ADR 0055).
     RULES.put("GET /api/v1/admin/audit", Set.of("auditor"));
     RULES.put("GET /api/v1/admin/audit/verify", Set.of("auditor"));
