@@ -15,6 +15,8 @@ import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.workflow.WorkflowStore;
+import org.yiyang.gateway.workflow.Workflows;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 
@@ -24,12 +26,9 @@ import org.yiyang.profiles.ErrorCode;
  * Appointment), plus the Task's version history; a state change is a versioned Task update.
  */
 @Component
-public class ReferralStore {
+public class ReferralStore implements WorkflowStore {
 
   private static final Pattern FHIR_ID = Pattern.compile("^[A-Za-z0-9\\-.]{1,64}$");
-
-  /** Marks the Task versions added to a read Bundle: their fullUrl contains this segment. */
-  public static final String HISTORY_SEGMENT = "/_history/";
 
   private final FhirServer fhir;
 
@@ -42,6 +41,11 @@ public class ReferralStore {
     return id != null && FHIR_ID.matcher(id).matches();
   }
 
+  @Override
+  public String workflow() {
+    return Workflows.REFERRAL;
+  }
+
   /**
    * One referral as its from-FHIR mapping takes it: the searchset of {@code
    * ServiceRequest?_id=<id>&_include=ServiceRequest:requester&_include=ServiceRequest:performer
@@ -50,6 +54,7 @@ public class ReferralStore {
    * mode {@code include}). Empty when there is no ServiceRequest of a referral category with this
    * id.
    */
+  @Override
   public Optional<Bundle> read(String referralId) {
     if (!isReferralId(referralId)) {
       return Optional.empty();
@@ -95,6 +100,7 @@ public class ReferralStore {
   }
 
   /** The id of a facility's up-referral, by its referral number. */
+  @Override
   public Optional<String> idByNumber(String facilityCode, String referralNo) {
     Bundle found =
         fhir.identifierSearch(
@@ -144,11 +150,7 @@ public class ReferralStore {
 
   /** The current Task of a read referral (the one not added from its history). */
   public static Optional<Task> currentTask(Bundle read) {
-    return read.getEntry().stream()
-        .filter(e -> e.getResource() instanceof Task)
-        .filter(e -> e.getFullUrl() == null || !e.getFullUrl().contains(HISTORY_SEGMENT))
-        .map(e -> (Task) e.getResource())
-        .findFirst();
+    return WorkflowStore.currentTask(read);
   }
 
   /**
@@ -158,6 +160,7 @@ public class ReferralStore {
    *
    * @return the new version id
    */
+  @Override
   public String update(Task task, String version) {
     task.setId(task.getIdElement().toUnqualifiedVersionless());
     task.getMeta().setVersionId(null).setLastUpdated(null);
