@@ -165,7 +165,10 @@ public class WorkflowEngine {
    * error.
    */
   public void requireCreatable(@Header(WORKFLOW) String workflow, JsonNode body) {
-    WorkflowDescriptor w = workflows.byName(workflow);
+    refuseNotCreatedHere(workflows.byName(workflow), body);
+  }
+
+  static void refuseNotCreatedHere(WorkflowDescriptor w, JsonNode body) {
     if (body == null || !body.isObject()) {
       return;
     }
@@ -183,7 +186,10 @@ public class WorkflowEngine {
    * Any other answer (202 accepted for later, a refusal) is passed on unchanged.
    */
   public ApiResponse located(@Header(WORKFLOW) String workflow, ApiResponse answer) {
-    WorkflowDescriptor w = workflows.byName(workflow);
+    return locate(workflows.byName(workflow), answer);
+  }
+
+  static ApiResponse locate(WorkflowDescriptor w, ApiResponse answer) {
     if ((answer.status() != 200 && answer.status() != 201)
         || !(answer.body() instanceof ObjectNode body)) {
       return answer;
