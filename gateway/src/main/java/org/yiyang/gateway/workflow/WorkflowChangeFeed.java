@@ -40,13 +40,12 @@ public class WorkflowChangeFeed implements WorkflowChanges {
 
   public WorkflowChangeFeed(
       Workflows workflows,
-      List<WorkflowStore> stores,
+      WorkflowStores stores,
       FlowSteps steps,
       FhirServer fhir,
       ReferralRequestStatus requestStatus) {
     this.workflow = workflows.byName(Workflows.REFERRAL);
-    this.store =
-        stores.stream().filter(s -> s.workflow().equals(workflow.name())).findFirst().orElseThrow();
+    this.store = stores.of(workflow.name());
     this.steps = steps;
     this.fhir = fhir;
     this.requestStatus = requestStatus;

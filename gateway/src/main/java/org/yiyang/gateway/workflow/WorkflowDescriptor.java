@@ -20,6 +20,9 @@ import org.yiyang.gateway.workflow.StateTable.Party;
  * @param noun what one instance is called in answers ("referral")
  * @param intake the record flow that takes a new instance in (checked, mapped, journaled)
  * @param readMapping the from-FHIR mapping that renders an instance for its parties
+ * @param categoryCodes a request is one of this workflow's when it has one of these categories
+ * @param includes the includes (and {@code revIncludes} the reverse includes) of the one search
+ *     that reads an instance: everything the read mapping renders
  * @param idField the answer's field carrying the instance id (the request resource's id)
  * @param facilityField the rendered field naming the facility party (its USCC)
  * @param hospitalField the rendered field naming the hospital party
@@ -33,6 +36,10 @@ public record WorkflowDescriptor(
     String intake,
     String readMapping,
     String requestResource,
+    String categorySystem,
+    Set<String> categoryCodes,
+    List<String> includes,
+    List<String> revIncludes,
     String idField,
     String recordNoField,
     int recordNoMaxLength,
@@ -149,6 +156,10 @@ public record WorkflowDescriptor(
           d.path("intake").asText(),
           d.path("read").asText(),
           request.path("resource").asText(),
+          request.path("category").path("system").asText(),
+          Set.copyOf(texts(request.path("category").path("codes"))),
+          List.copyOf(texts(request.path("include"))),
+          List.copyOf(texts(request.path("revInclude"))),
           request.path("idField").asText(),
           request.path("recordNoField").asText(),
           request.path("recordNoMaxLength").asInt(),

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.camel.Header;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -46,25 +43,19 @@ public class WorkflowEngine {
   public static final String RECORD_NO = "yyWorkflowRecordNo";
 
   private final Workflows workflows;
-  private final Map<String, WorkflowStore> stores;
+  private final WorkflowStores stores;
   private final FlowSteps steps;
   private final RegionalValidator validator;
   private final ReferralRequestStatus requestStatus;
 
   public WorkflowEngine(
       Workflows workflows,
-      List<WorkflowStore> stores,
+      WorkflowStores stores,
       FlowSteps steps,
       RegionalValidator validator,
       ReferralRequestStatus requestStatus) {
     this.workflows = workflows;
-    this.stores =
-        stores.stream().collect(Collectors.toMap(WorkflowStore::workflow, Function.identity()));
-    for (WorkflowDescriptor w : workflows.all()) {
-      if (!this.stores.containsKey(w.name())) {
-        throw new IllegalStateException("No WorkflowStore for the workflow " + w.name());
-      }
-    }
+    this.stores = stores;
     this.steps = steps;
     this.validator = validator;
     this.requestStatus = requestStatus;
@@ -100,10 +91,7 @@ public class WorkflowEngine {
     RecordKeys.requireRecordNo(w.recordNoField(), recordNo, w.recordNoMaxLength());
     Tenancy.requireOwnOrMissing(caller, facilityCode, () -> numberNotFound(w));
     String id =
-        stores
-            .get(workflow)
-            .idByNumber(facilityCode, recordNo)
-            .orElseThrow(() -> numberNotFound(w));
+        stores.of(workflow).idByNumber(facilityCode, recordNo).orElseThrow(() -> numberNotFound(w));
     return read(workflow, id, caller);
   }
 
@@ -151,7 +139,7 @@ public class WorkflowEngine {
         task.setStatusReason(new CodeableConcept().setText(reason));
       }
       requireValidTask(task);
-      version = stores.get(workflow).update(task, version);
+      version = stores.of(workflow).update(task, version);
     }
     // The request follows its Task (issue 26): completed, revoked.
     requestStatus.follow(task);
@@ -216,7 +204,7 @@ public class WorkflowEngine {
   }
 
   private Bundle requireInstance(WorkflowDescriptor w, String id) {
-    return stores.get(w.name()).read(id).orElseThrow(() -> notFound(w));
+    return stores.of(w.name()).read(id).orElseThrow(() -> notFound(w));
   }
 
   private static GatewayException notFound(WorkflowDescriptor w) {
