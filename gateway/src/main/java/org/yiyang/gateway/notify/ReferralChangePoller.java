@@ -23,9 +23,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
-import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
+import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /**
  * The source of truth of change detection: reads referral Tasks changed on the FHIR server since
@@ -36,18 +36,17 @@ import org.yiyang.gateway.notify.NotifyState.Handled;
 @Component
 public class ReferralChangePoller implements SmartLifecycle {
 
+  /** FHIR's task-code system, which the referral Tasks' {@code code} ({@code fulfill}) is from. */
   static final String TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code";
-  static final String TASK_CODE = "fulfill";
 
   private static final Logger log = LoggerFactory.getLogger(ReferralChangePoller.class);
 
   private final FhirServer fhir;
   private final NotifyState state;
-  private final ReferralDescriber describer;
+  private final WorkflowChanges changes;
   private final Notifications notifications;
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
-  private final ReferralRequestStatus requestStatus;
   private final ThreadPoolTaskScheduler scheduler;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private volatile boolean running;
@@ -57,16 +56,14 @@ public class ReferralChangePoller implements SmartLifecycle {
   public ReferralChangePoller(
       FhirServer fhir,
       NotifyState state,
-      ReferralDescriber describer,
+      WorkflowChanges changes,
       Notifications notifications,
       NotifyProperties properties,
-      SubscriptionWakeUp wakeUp,
-      ReferralRequestStatus requestStatus) {
+      SubscriptionWakeUp wakeUp) {
     this.wakeUp = wakeUp;
-    this.requestStatus = requestStatus;
     this.fhir = fhir;
     this.state = state;
-    this.describer = describer;
+    this.changes = changes;
     this.notifications = notifications;
     this.properties = properties;
     scheduler = new ThreadPoolTaskScheduler();
@@ -82,7 +79,8 @@ public class ReferralChangePoller implements SmartLifecycle {
    * version whose status differs from the one before is a state change, any other version (a note,
    * a business status) tells the facility nothing.
    */
-  static List<Step> steps(Optional<Handled> handled, List<Task> newerVersions) {
+  static List<Step> steps(
+      WorkflowChanges.Events events, Optional<Handled> handled, List<Task> newerVersions) {
     List<Step> steps = new ArrayList<>();
     String previous = handled.map(Handled::status).orElse(null);
     boolean first = handled.isEmpty();
@@ -90,9 +88,9 @@ public class ReferralChangePoller implements SmartLifecycle {
       String status = status(v);
       String event;
       if (first) {
-        event = Notifications.CREATED;
+        event = events.created();
       } else if (!status.equals(previous)) {
-        event = Notifications.STATUS_CHANGED;
+        event = events.statusChanged();
       } else {
         event = null;
       }
@@ -131,7 +129,9 @@ public class ReferralChangePoller implements SmartLifecycle {
               .search()
               .forResource(Task.class)
               .where(
-                  new TokenClientParam("code").exactly().systemAndCode(TASK_CODE_SYSTEM, TASK_CODE))
+                  new TokenClientParam("code")
+                      .exactly()
+                      .systemAndCode(changes.taskCodeSystem(), changes.taskCode()))
               .sort()
               .ascending("_lastUpdated")
               .count(properties.pageSize())
@@ -198,7 +198,7 @@ public class ReferralChangePoller implements SmartLifecycle {
       return 0;
     }
     List<Task> newer = version == after + 1 ? List.of(latest) : history(client, taskId, after);
-    for (Step step : steps(handled, newer)) {
+    for (Step step : steps(changes.events(), handled, newer)) {
       notify(step);
       Task v = step.version();
       state.markHandled(
@@ -208,7 +208,7 @@ public class ReferralChangePoller implements SmartLifecycle {
           v.getMeta().getLastUpdated().toInstant());
     }
     // The hospital moved the Task on the FHIR server: its request follows (issue 26).
-    requestStatus.follow(latest);
+    changes.followed(latest);
     return newer.size();
   }
 
@@ -243,9 +243,9 @@ public class ReferralChangePoller implements SmartLifecycle {
       return;
     }
     Task v = step.version();
-    Optional<ReferralDescriber.Described> described;
+    Optional<WorkflowChanges.Concerned> described;
     try {
-      described = describer.describe(v);
+      described = changes.describe(v);
     } catch (FhirClientConnectionException e) {
       throw e;
     } catch (BaseServerResponseException e) {
@@ -263,11 +263,11 @@ public class ReferralChangePoller implements SmartLifecycle {
     if (described.isEmpty()) {
       return;
     }
-    ReferralDescriber.Described d = described.get();
+    WorkflowChanges.Concerned d = described.get();
     Notifications.Change change =
         new Notifications.Change(
             step.event(),
-            d.referralId(),
+            d.id(),
             v.getIdElement().getIdPart(),
             v.getIdElement().getVersionIdPartAsLong(),
             status(v),

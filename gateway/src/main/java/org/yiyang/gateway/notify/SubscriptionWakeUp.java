@@ -12,6 +12,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.security.Keyring;
+import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /**
  * Asks the FHIR server for a rest-hook Subscription on referral Tasks whose notifications (no
@@ -35,6 +36,7 @@ public class SubscriptionWakeUp {
   private final NotifyProperties properties;
   private final Environment environment;
   private final Keyring keyring;
+  private final WorkflowChanges changes;
   private volatile boolean requested;
   private volatile boolean active;
   private volatile boolean settled;
@@ -44,8 +46,13 @@ public class SubscriptionWakeUp {
   private volatile Instant lastWakeUp;
 
   public SubscriptionWakeUp(
-      FhirServer fhir, NotifyProperties properties, Environment environment, Keyring keyring) {
+      FhirServer fhir,
+      NotifyProperties properties,
+      Environment environment,
+      Keyring keyring,
+      WorkflowChanges changes) {
     this.fhir = fhir;
+    this.changes = changes;
     this.properties = properties;
     this.environment = environment;
     this.keyring = keyring;
@@ -132,11 +139,7 @@ public class SubscriptionWakeUp {
     s.setId(SUBSCRIPTION_ID);
     s.setStatus(Subscription.SubscriptionStatus.REQUESTED);
     s.setReason("Yiyang Gateway: wake up on changed referral Tasks");
-    s.setCriteria(
-        "Task?code="
-            + ReferralChangePoller.TASK_CODE_SYSTEM
-            + "|"
-            + ReferralChangePoller.TASK_CODE);
+    s.setCriteria("Task?code=" + changes.taskCodeSystem() + "|" + changes.taskCode());
     Subscription.SubscriptionChannelComponent channel = s.getChannel();
     channel.setType(Subscription.SubscriptionChannelType.RESTHOOK);
     channel.setEndpoint(callbackBase() + CALLBACK_PATH);

@@ -7,9 +7,14 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.yiyang.gateway.notify.NotifyState.Handled;
+import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /** Which Task versions become which notifications (the poller's decision, without a server). */
 class ReferralChangeStepsTest {
+
+  /** The referral workflow's events, as its descriptor names them. */
+  private static final WorkflowChanges.Events EVENTS =
+      new WorkflowChanges.Events(Notifications.CREATED, Notifications.STATUS_CHANGED);
 
   private static Task version(long v, Task.TaskStatus status) {
     Task t = new Task();
@@ -22,6 +27,7 @@ class ReferralChangeStepsTest {
   void theFirstVersionIsANewReferralAndEachStatusChangeAnEvent() {
     List<ReferralChangePoller.Step> steps =
         ReferralChangePoller.steps(
+            EVENTS,
             Optional.empty(),
             List.of(
                 version(1, Task.TaskStatus.REQUESTED),
@@ -44,6 +50,7 @@ class ReferralChangeStepsTest {
   void afterAHandledVersionOnlyARealStatusChangeIsAnEvent() {
     List<ReferralChangePoller.Step> steps =
         ReferralChangePoller.steps(
+            EVENTS,
             Optional.of(new Handled(3, "accepted")),
             List.of(version(4, Task.TaskStatus.ACCEPTED), version(5, Task.TaskStatus.COMPLETED)));
     assertThat(steps)

@@ -51,6 +51,14 @@ import org.yiyang.profiles.Canonical;
 @ExtendWith(OutputCaptureExtension.class)
 class ReferralNotificationsIT {
 
+  /**
+   * WireMock reads stub files from {@code src/test/resources/mappings} by default, where the test
+   * flows' mapping-catalog folders live; these tests stub in code, so point it at no folder.
+   */
+  private static com.github.tomakehurst.wiremock.core.WireMockConfiguration noStubFiles() {
+    return wireMockConfig().usingFilesUnderDirectory("target/wiremock-no-stub-files");
+  }
+
   static final String FACILITY = "52330300MJ8712345N";
   static final String SECRET = "whsec_referrals_it_0123456789";
   static final String HOOK = "/hooks/yiyang";
@@ -59,7 +67,7 @@ class ReferralNotificationsIT {
 
   @RegisterExtension
   static WireMockExtension facility =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance().options(noStubFiles().dynamicPort()).build();
 
   @TempDir Path dataDir;
 

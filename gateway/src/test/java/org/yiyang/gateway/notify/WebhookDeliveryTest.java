@@ -38,6 +38,14 @@ import org.yiyang.profiles.ErrorCode;
  */
 class WebhookDeliveryTest {
 
+  /**
+   * WireMock reads stub files from {@code src/test/resources/mappings} by default, where the test
+   * flows' mapping-catalog folders live; these tests stub in code, so point it at no folder.
+   */
+  private static com.github.tomakehurst.wiremock.core.WireMockConfiguration noStubFiles() {
+    return wireMockConfig().usingFilesUnderDirectory("target/wiremock-no-stub-files");
+  }
+
   static final String FACILITY = WebhookSecretCipherTest.FACILITY;
   static final String SECRET = "whsec_delivery_test_0123456789ab";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -45,12 +53,12 @@ class WebhookDeliveryTest {
   /** Loopback services a webhook must never reach. */
   @RegisterExtension
   static WireMockExtension canary =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance().options(noStubFiles().dynamicPort()).build();
 
   /** The facility's webhook, on loopback too, reachable through the allow-list only. */
   @RegisterExtension
   static WireMockExtension facility =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance().options(noStubFiles().dynamicPort()).build();
 
   @TempDir Path dir;
 

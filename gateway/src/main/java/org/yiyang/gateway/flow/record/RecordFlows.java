@@ -29,8 +29,9 @@ public class RecordFlows {
 
   /**
    * Up-referral (上转, issue 6): ServiceRequest + Task, per resident. Taken in and delivered like
-   * every record; read back, acted on and answered by {@code flow/referral/} (the API's {@code
-   * ReferralController}), since a referral has a state the record searches do not return.
+   * every record; read back, acted on and answered by the referral workflow ({@code workflow/},
+   * {@code mappings/workflows/referral/}), since a referral has a state the record searches do not
+   * return.
    */
   public static final String REFERRAL = "referral";
 

@@ -1,0 +1,148 @@
+package org.yiyang.gateway.workflow;
+
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.flow.FlowSteps;
+import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
+import org.yiyang.mappings.MappingException;
+import org.yiyang.profiles.Canonical;
+
+/**
+ * The change feed of the referral workflow for {@code notify}: the facility a changed Task concerns
+ * is found by rendering the instance as its parties read it (the descriptor's read mapping, the
+ * same JSON as {@code GET /api/v1/referrals/{id}}); none of it is sent (notifications are thin, ADR
+ * 0054). An instance the mapping cannot render (e.g. written by a hospital without the regional
+ * profile) is told by its Task's parties rather than not at all: every Organization among the
+ * Task's requester and owner with a USCC identifier.
+ */
+@Component
+public class WorkflowChangeFeed implements WorkflowChanges {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkflowChangeFeed.class);
+
+  private final WorkflowDescriptor workflow;
+  private final WorkflowStore store;
+  private final FlowSteps steps;
+  private final FhirServer fhir;
+  private final ReferralRequestStatus requestStatus;
+
+  public WorkflowChangeFeed(
+      Workflows workflows,
+      WorkflowStores stores,
+      FlowSteps steps,
+      FhirServer fhir,
+      ReferralRequestStatus requestStatus) {
+    this.workflow = workflows.byName(Workflows.REFERRAL);
+    this.store = stores.of(workflow.name());
+    this.steps = steps;
+    this.fhir = fhir;
+    this.requestStatus = requestStatus;
+  }
+
+  @Override
+  public String workflow() {
+    return workflow.name();
+  }
+
+  @Override
+  public String taskCodeSystem() {
+    return workflow.taskCodeSystem();
+  }
+
+  @Override
+  public String taskCode() {
+    return workflow.taskCode();
+  }
+
+  @Override
+  public Events events() {
+    return new Events(workflow.createdEvent(), workflow.statusChangedEvent());
+  }
+
+  @Override
+  public Optional<Concerned> describe(Task task) {
+    Optional<String> id = instanceIdOf(task);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Optional<JsonNode> rendered =
+          store.read(id.get()).map(b -> steps.mapFromFhir(workflow.readMapping(), b));
+      String facility =
+          rendered.map(json -> json.path(workflow.facilityField()).asText("")).orElse("");
+      if (!facility.isEmpty()) {
+        return Optional.of(new Concerned(id.get(), List.of(facility)));
+      }
+    } catch (FhirClientConnectionException e) {
+      throw e;
+    } catch (MappingException | GatewayException e) {
+      log.warn(
+          "{} {}: not readable in facility form ({}); notifying by the Task's parties",
+          workflow.name(),
+          id.get(),
+          e.getClass().getSimpleName());
+    }
+    return Optional.of(new Concerned(id.get(), taskParties(task)));
+  }
+
+  @Override
+  public void followed(Task task) {
+    requestStatus.follow(task);
+  }
+
+  /**
+   * The instance a Task belongs to, without reading anything: its {@code focus}, when that is a
+   * local reference to the workflow's request resource (one on another server is not ours).
+   */
+  Optional<String> instanceIdOf(Task task) {
+    Reference focus = task.getFocus();
+    if (focus == null || !focus.hasReference()) {
+      return Optional.empty();
+    }
+    var id = focus.getReferenceElement();
+    return workflow.requestResource().equals(id.getResourceType())
+            && id.hasIdPart()
+            && !id.isAbsolute()
+        ? Optional.of(id.getIdPart())
+        : Optional.empty();
+  }
+
+  private List<String> taskParties(Task task) {
+    List<String> facilities = new ArrayList<>();
+    for (Reference party : List.of(task.getRequester(), task.getOwner())) {
+      uscc(party).filter(code -> !facilities.contains(code)).ifPresent(facilities::add);
+    }
+    return facilities;
+  }
+
+  private Optional<String> uscc(Reference party) {
+    if (party == null) {
+      return Optional.empty();
+    }
+    if (party.hasIdentifier() && Canonical.SID_USCC.equals(party.getIdentifier().getSystem())) {
+      return Optional.ofNullable(party.getIdentifier().getValue());
+    }
+    var id = party.getReferenceElement();
+    if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart() || id.isAbsolute()) {
+      return Optional.empty();
+    }
+    Organization org =
+        fhir.client().read().resource(Organization.class).withId(id.getIdPart()).execute();
+    return org.getIdentifier().stream()
+        .filter(i -> Canonical.SID_USCC.equals(i.getSystem()))
+        .map(Identifier::getValue)
+        .findFirst();
+  }
+}
