@@ -24,6 +24,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
+import org.yiyang.gateway.journal.JobLocks;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
 
@@ -48,6 +49,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
   private final ReferralRequestStatus requestStatus;
+  private final JobLocks locks;
   private final ThreadPoolTaskScheduler scheduler;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private volatile boolean running;
@@ -61,7 +63,9 @@ public class ReferralChangePoller implements SmartLifecycle {
       Notifications notifications,
       NotifyProperties properties,
       SubscriptionWakeUp wakeUp,
-      ReferralRequestStatus requestStatus) {
+      ReferralRequestStatus requestStatus,
+      JobLocks locks) {
+    this.locks = locks;
     this.wakeUp = wakeUp;
     this.requestStatus = requestStatus;
     this.fhir = fhir;
@@ -116,11 +120,25 @@ public class ReferralChangePoller implements SmartLifecycle {
     }
   }
 
-  /** Reads and handles every change since the cursor; a failure leaves it for the next poll. */
+  /** Longest the poll lock is held if its instance dies mid-poll; the next leader then polls. */
+  private static final Duration POLL_LOCK_AT_MOST = Duration.ofMinutes(10);
+
+  /**
+   * Polls, on one instance at a time (ADR 0061): pollers on several instances would each read every
+   * change from one shared cursor and race on moving it (the idempotency key still keeps each
+   * notification single). An instance that finds the lock held leaves this turn to it.
+   */
   void poll() {
     if (!running) {
       return;
     }
+    if (!locks.runExclusively(JobLocks.REFERRAL_POLL, POLL_LOCK_AT_MOST, this::pollChanges)) {
+      lastPollOutcome = "polled by another instance";
+    }
+  }
+
+  /** Reads and handles every change since the cursor; a failure leaves it for the next poll. */
+  private void pollChanges() {
     long start = System.nanoTime();
     int versions = 0;
     try {

@@ -15,6 +15,13 @@ class JournalPostgresIT extends JournalDatabases {
   }
 
   @Test
+  void jobsRunOnOneInstanceAtATimeOnPostgres() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+      exerciseJobLocks(pg.getPostgresDatabase());
+    }
+  }
+
+  @Test
   void payloadsAreEncryptedRotatedAndPurgedOnPostgres() throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       exercisePayloads(pg.getPostgresDatabase(), Keyring.generated(Keyring.SM4_GCM));
