@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
-import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.delivery.DeliveryWorker;
 
 /**
  * Runs a scheduled job on one gateway instance at a time (ADR 0061). Several instances share one
@@ -35,18 +36,28 @@ public class JobLocks {
   private final LockingTaskExecutor executor;
 
   @Autowired
-  public JobLocks(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc) {
-    this(
-        new JdbcTemplateLockProvider(
-            JdbcTemplateLockProvider.Configuration.builder()
-                .withJdbcTemplate(jdbc)
-                .withTableName("shedlock")
-                .usingDbTime()
-                .build()));
+  public JobLocks(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc, GatewayProperties properties) {
+    this(jdbc, JournalConfig.exclusive(properties));
   }
 
-  JobLocks(LockProvider provider) {
-    this.executor = new DefaultLockingTaskExecutor(provider);
+  /**
+   * With {@code exclusive} (an embedded journal, this process's alone) every lock left in it is
+   * dropped first: a lock held when the last run stopped (a poll cut off at shutdown cannot free
+   * its lock once the database is closed) would otherwise keep this run's job waiting until the
+   * lock's bound, as {@link DeliveryWorker} drops its leases at startup for the same reason.
+   */
+  JobLocks(JdbcTemplate jdbc, boolean exclusive) {
+    if (exclusive) {
+      jdbc.update("DELETE FROM shedlock");
+    }
+    this.executor =
+        new DefaultLockingTaskExecutor(
+            new JdbcTemplateLockProvider(
+                JdbcTemplateLockProvider.Configuration.builder()
+                    .withJdbcTemplate(jdbc)
+                    .withTableName("shedlock")
+                    .usingDbTime()
+                    .build()));
   }
 
   /**

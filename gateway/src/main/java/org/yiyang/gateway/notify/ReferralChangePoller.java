@@ -120,8 +120,12 @@ public class ReferralChangePoller implements SmartLifecycle {
     }
   }
 
-  /** Longest the poll lock is held if its instance dies mid-poll; the next leader then polls. */
-  private static final Duration POLL_LOCK_AT_MOST = Duration.ofMinutes(10);
+  /**
+   * Longest the poll lock is held if its instance stops mid-poll; another then polls. Short, since
+   * until then nobody polls; a poll that outlasts it may overlap the next, which the idempotency
+   * keys make harmless.
+   */
+  private static final Duration POLL_LOCK_AT_MOST = Duration.ofMinutes(2);
 
   /**
    * Polls, on one instance at a time (ADR 0061): pollers on several instances would each read every

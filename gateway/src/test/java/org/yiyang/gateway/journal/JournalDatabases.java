@@ -42,8 +42,8 @@ abstract class JournalDatabases {
    */
   static void exerciseJobLocks(DataSource ds) throws Exception {
     migrate(ds);
-    JobLocks first = new JobLocks(new JdbcTemplate(ds));
-    JobLocks second = new JobLocks(new JdbcTemplate(ds));
+    JobLocks first = new JobLocks(new JdbcTemplate(ds), false);
+    JobLocks second = new JobLocks(new JdbcTemplate(ds), false);
     Duration atMost = Duration.ofMinutes(5);
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -74,6 +74,21 @@ abstract class JournalDatabases {
       assertThat(second.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
           .isTrue();
       assertThat(runs).hasValue(2);
+
+      // A lock left held by a run that stopped mid-job: instances sharing the journal wait for
+      // its bound; the one process of an embedded journal drops it when it starts.
+      JdbcTemplate jdbc = new JdbcTemplate(ds);
+      Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+      jdbc.update(
+          "UPDATE shedlock SET lock_until = ?, locked_by = 'stopped' WHERE name = ?",
+          java.sql.Timestamp.from(tomorrow),
+          JobLocks.REFERRAL_POLL);
+      assertThat(second.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isFalse();
+      JobLocks restarted = new JobLocks(jdbc, true);
+      assertThat(restarted.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isTrue();
+      assertThat(runs).hasValue(3);
     } finally {
       release.countDown();
       pool.shutdownNow();
