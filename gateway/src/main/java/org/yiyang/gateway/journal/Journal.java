@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
@@ -42,11 +44,19 @@ public class Journal {
   private final TransactionTemplate transaction;
   private volatile boolean clearPayloadsGone;
 
+  /** Whether the journal is PostgreSQL, and may be shared by several instances (ADR 0061). */
+  private final boolean shared;
+
   public Journal(@Qualifier(JournalConfig.JDBC) JdbcTemplate jdbc, PayloadCodec codec) {
     this.jdbc = jdbc;
     this.codec = codec;
     this.transaction =
         new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+    this.shared =
+        "PostgreSQL"
+            .equals(
+                jdbc.execute(
+                    (ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
   }
 
   /**
@@ -66,6 +76,16 @@ public class Journal {
       // One transaction, one commit: the state row and its payload are durable together.
       transaction.executeWithoutResult(
           tx -> {
+            if (shared) {
+              // Appends of one ordering key, from any instance, one after another: a message's seq
+              // is taken at insert but seen at commit, so two appends of one resident in flight at
+              // once could commit in the other order, and a claim in between would find the later
+              // message first of its key and deliver it before the earlier one. Held to the commit.
+              jdbc.query(
+                  "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                  (ResultSetExtractor<Void>) rs -> null,
+                  m.orderingKey());
+            }
             jdbc.update(
                 "INSERT INTO message (id, flow, facility_code, ordering_key, record_key,"
                     + " idempotency_key, content_hash, state, attempts, replays, next_attempt_at,"

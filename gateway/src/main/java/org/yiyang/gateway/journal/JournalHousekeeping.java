@@ -2,6 +2,7 @@ package org.yiyang.gateway.journal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -14,7 +15,9 @@ import org.yiyang.gateway.storage.StorageProperties;
  * {@code gateway.storage.compact-interval}; the retention purge every {@code purge-interval} (first
  * a minute after start); and, from start until done, the re-encryption of payloads under another
  * key than the active one. A failure is logged (its class only) and tried again at the next turn;
- * it never reaches a request.
+ * it never reaches a request. The purge and the re-encryption rewrite the shared journal, so with
+ * several instances on one journal each runs on one of them at a time ({@link JobLocks}); the
+ * compaction is of this process's own embedded file.
  */
 @Component
 public class JournalHousekeeping implements SmartLifecycle {
@@ -22,10 +25,19 @@ public class JournalHousekeeping implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(JournalHousekeeping.class);
   private static final Duration REENCRYPT_PAUSE = Duration.ofMillis(200);
 
+  /**
+   * Longest a purge holds its lock if its instance dies mid-purge; a purge stops between batches.
+   */
+  private static final Duration PURGE_LOCK_AT_MOST = Duration.ofHours(1);
+
+  /** Longest one re-encryption batch holds its lock if its instance dies mid-batch. */
+  private static final Duration REENCRYPT_LOCK_AT_MOST = Duration.ofMinutes(5);
+
   private final JournalCompaction compaction;
   private final JournalRetention retention;
   private final PayloadKeyRotation rotation;
   private final StorageProperties storage;
+  private final JobLocks locks;
   private ThreadPoolTaskScheduler scheduler;
   private volatile boolean running;
 
@@ -33,7 +45,9 @@ public class JournalHousekeeping implements SmartLifecycle {
       JournalCompaction compaction,
       JournalRetention retention,
       PayloadKeyRotation rotation,
-      StorageProperties storage) {
+      StorageProperties storage,
+      JobLocks locks) {
+    this.locks = locks;
     this.compaction = compaction;
     this.retention = retention;
     this.rotation = rotation;
@@ -58,7 +72,13 @@ public class JournalHousekeeping implements SmartLifecycle {
             ? storage.purgeInterval()
             : Duration.ofMinutes(1);
     scheduler.scheduleWithFixedDelay(
-        guarded("retention purge", () -> retention.purge(() -> running)),
+        guarded(
+            "retention purge",
+            () ->
+                locks.runExclusively(
+                    JobLocks.RETENTION_PURGE,
+                    PURGE_LOCK_AT_MOST,
+                    () -> retention.purge(() -> running))),
         Instant.now().plus(firstPurge),
         storage.purgeInterval());
     scheduler.schedule(this::reencrypt, Instant.now().plus(REENCRYPT_PAUSE));
@@ -69,15 +89,22 @@ public class JournalHousekeeping implements SmartLifecycle {
     if (!running) {
       return;
     }
-    boolean more;
+    AtomicBoolean more = new AtomicBoolean();
     try {
-      more = rotation.step();
+      // Another instance holding the lock re-encrypts this batch; this one looks again after a
+      // pause, and stops once nothing is left.
+      boolean ran =
+          locks.runExclusively(
+              JobLocks.PAYLOAD_REENCRYPT, REENCRYPT_LOCK_AT_MOST, () -> more.set(rotation.step()));
+      if (!ran) {
+        more.set(true);
+      }
     } catch (RuntimeException e) {
       log.warn("Journal payload re-encryption failed, tried again in a minute: {}", e.getClass());
       scheduler.schedule(this::reencrypt, Instant.now().plus(Duration.ofMinutes(1)));
       return;
     }
-    if (more && running) {
+    if (more.get() && running) {
       scheduler.schedule(this::reencrypt, Instant.now().plus(REENCRYPT_PAUSE));
     }
   }

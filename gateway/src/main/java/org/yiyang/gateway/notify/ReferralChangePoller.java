@@ -23,6 +23,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.gateway.journal.JobLocks;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
 import org.yiyang.gateway.workflow.WorkflowChanges;
@@ -47,6 +48,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   private final Notifications notifications;
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
+  private final JobLocks locks;
   private final ThreadPoolTaskScheduler scheduler;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private volatile boolean running;
@@ -59,7 +61,9 @@ public class ReferralChangePoller implements SmartLifecycle {
       WorkflowChanges changes,
       Notifications notifications,
       NotifyProperties properties,
-      SubscriptionWakeUp wakeUp) {
+      SubscriptionWakeUp wakeUp,
+      JobLocks locks) {
+    this.locks = locks;
     this.wakeUp = wakeUp;
     this.fhir = fhir;
     this.state = state;
@@ -114,11 +118,29 @@ public class ReferralChangePoller implements SmartLifecycle {
     }
   }
 
-  /** Reads and handles every change since the cursor; a failure leaves it for the next poll. */
+  /**
+   * Longest the poll lock is held if its instance stops mid-poll; another then polls. Short, since
+   * until then nobody polls; a poll that outlasts it may overlap the next, which the idempotency
+   * keys make harmless.
+   */
+  private static final Duration POLL_LOCK_AT_MOST = Duration.ofMinutes(2);
+
+  /**
+   * Polls, on one instance at a time (ADR 0061): pollers on several instances would each read every
+   * change from one shared cursor and race on moving it (the idempotency key still keeps each
+   * notification single). An instance that finds the lock held leaves this turn to it.
+   */
   void poll() {
     if (!running) {
       return;
     }
+    if (!locks.runExclusively(JobLocks.REFERRAL_POLL, POLL_LOCK_AT_MOST, this::pollChanges)) {
+      lastPollOutcome = "polled by another instance";
+    }
+  }
+
+  /** Reads and handles every change since the cursor; a failure leaves it for the next poll. */
+  private void pollChanges() {
     long start = System.nanoTime();
     int versions = 0;
     try {

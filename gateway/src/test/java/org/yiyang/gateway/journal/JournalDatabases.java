@@ -7,6 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,6 +34,73 @@ abstract class JournalDatabases {
         .load()
         .migrate();
     return new Journal(new JdbcTemplate(ds), new PayloadCodec(new DataCipher(keyring)));
+  }
+
+  /**
+   * Two instances' {@link JobLocks} on one journal: while one runs a job, the other's turn at it is
+   * skipped, not run alongside; once the first is done, the other runs it. Other jobs stay free.
+   */
+  static void exerciseJobLocks(DataSource ds) throws Exception {
+    migrate(ds);
+    JobLocks first = new JobLocks(new JdbcTemplate(ds), false);
+    JobLocks second = new JobLocks(new JdbcTemplate(ds), false);
+    Duration atMost = Duration.ofMinutes(5);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Boolean> firstRun =
+          pool.submit(
+              () ->
+                  first.runExclusively(
+                      JobLocks.REFERRAL_POLL,
+                      atMost,
+                      () -> {
+                        runs.incrementAndGet();
+                        holding.countDown();
+                        awaitQuietly(release);
+                      }));
+      assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isFalse();
+      assertThat(runs).hasValue(1);
+      AtomicInteger purges = new AtomicInteger();
+      assertThat(second.runExclusively(JobLocks.RETENTION_PURGE, atMost, purges::incrementAndGet))
+          .isTrue();
+      assertThat(purges).hasValue(1);
+      release.countDown();
+      assertThat(firstRun.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isTrue();
+      assertThat(runs).hasValue(2);
+
+      // A lock left held by a run that stopped mid-job: instances sharing the journal wait for
+      // its bound; the one process of an embedded journal drops it when it starts.
+      JdbcTemplate jdbc = new JdbcTemplate(ds);
+      Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+      jdbc.update(
+          "UPDATE shedlock SET lock_until = ?, locked_by = 'stopped' WHERE name = ?",
+          java.sql.Timestamp.from(tomorrow),
+          JobLocks.REFERRAL_POLL);
+      assertThat(second.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isFalse();
+      JobLocks restarted = new JobLocks(jdbc, true);
+      assertThat(restarted.runExclusively(JobLocks.REFERRAL_POLL, atMost, runs::incrementAndGet))
+          .isTrue();
+      assertThat(runs).hasValue(3);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static NewMessage message(String record, String key) {

@@ -21,6 +21,15 @@ class JournalH2Test extends JournalDatabases {
   }
 
   @Test
+  void jobsRunOnOneInstanceAtATimeOnH2() throws Exception {
+    try (HikariDataSource ds = new HikariDataSource()) {
+      ds.setJdbcUrl(JournalConfig.h2Url(dir.resolve("locks")));
+      ds.setUsername("sa");
+      exerciseJobLocks(ds);
+    }
+  }
+
+  @Test
   void payloadsAreEncryptedRotatedAndPurgedOnH2() {
     try (HikariDataSource ds = new HikariDataSource()) {
       ds.setJdbcUrl(JournalConfig.h2Url(dir.resolve("payloads")));
