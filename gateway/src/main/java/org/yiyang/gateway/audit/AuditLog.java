@@ -111,8 +111,27 @@ public class AuditLog {
             + COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             + " ?)",
-        seq,
-        at.atOffset(ZoneOffset.UTC),
+        row(seq, at, r, head.mac(), mac).toArray());
+    jdbc.update("UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
+    return seq;
+  }
+
+  /** The values of an {@code audit_event} row, in {@link #COLUMNS} order. */
+  private List<Object> row(long seq, Instant at, AuditRecord r, String prevMac, String mac) {
+    List<Object> row = new ArrayList<>();
+    row.add(seq);
+    row.add(at.atOffset(ZoneOffset.UTC));
+    row.addAll(recordFields(r));
+    row.addAll(Arrays.asList(observer, algorithm.label(), prevMac, mac));
+    return row;
+  }
+
+  /**
+   * What the record says, in one order for the row and the MAC: a field added to one is added to
+   * both. A list that holds nulls ({@code List.of} refuses them).
+   */
+  private static List<Object> recordFields(AuditRecord r) {
+    return Arrays.asList(
         r.kind(),
         r.clientId(),
         r.role(),
@@ -132,13 +151,7 @@ public class AuditLog {
         r.purpose(),
         r.correlationId(),
         r.messageId(),
-        r.durationMs(),
-        observer,
-        algorithm.label(),
-        head.mac(),
-        mac);
-    jdbc.update("UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
-    return seq;
+        r.durationMs());
   }
 
   /**
@@ -147,34 +160,10 @@ public class AuditLog {
    */
   static byte[] macInput(
       long seq, Instant at, String observer, AuditRecord r, String algorithm, String prevMac) {
-    List<Object> fields =
-        Arrays.asList(
-            FORMAT,
-            seq,
-            at.toString(),
-            observer,
-            r.kind(),
-            r.clientId(),
-            r.role(),
-            r.organization(),
-            r.sourceAddress(),
-            r.interaction(),
-            r.method(),
-            r.route(),
-            r.entityType(),
-            r.entityId(),
-            r.facility(),
-            r.subject(),
-            r.status(),
-            r.errorCode(),
-            r.detail(),
-            r.outcome(),
-            r.purpose(),
-            r.correlationId(),
-            r.messageId(),
-            r.durationMs(),
-            algorithm,
-            prevMac);
+    List<Object> fields = new ArrayList<>(List.of(FORMAT, seq, at.toString(), observer));
+    fields.addAll(recordFields(r));
+    fields.add(algorithm);
+    fields.add(prevMac);
     try {
       return JSON.writeValueAsBytes(fields);
     } catch (JsonProcessingException e) {
