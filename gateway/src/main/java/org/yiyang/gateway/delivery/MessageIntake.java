@@ -27,6 +27,7 @@ import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalMessage;
 import org.yiyang.gateway.journal.MessageState;
 import org.yiyang.gateway.journal.NewMessage;
+import org.yiyang.gateway.security.FairShare;
 import org.yiyang.gateway.storage.DataDirSpace;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
@@ -172,6 +173,8 @@ public class MessageIntake {
       // Journaled and committed: the poller delivers it; the sender hears 202 meanwhile.
       delivery = Optional.empty();
     }
+    // From here the request only waits for its delivery: its work slot goes to the next client.
+    FairShare.releaseWhileWaiting();
     delivery.ifPresent(d -> await(d, deadline));
     ApiResponse answer = answer(journal.find(journaled.id()).orElseThrow());
     if (appended.duplicate() && !resentDead && !explicitKey && answer.status() == 201) {

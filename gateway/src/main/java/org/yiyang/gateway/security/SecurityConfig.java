@@ -97,6 +97,13 @@ public class SecurityConfig {
   /** The Prometheus scrape endpoint: role monitor or operator (docs/operations.md). */
   public static final String METRICS = "/actuator/prometheus";
 
+  /** The work slots shared among clients, one for both filter chains (RateLimits). */
+  @Bean
+  public FairShare fairShare(SecurityProperties properties) {
+    SecurityProperties.RateLimit limit = properties.rateLimit();
+    return new FairShare(limit.slots(), limit.maxInProgress(), limit.maxSlotWait());
+  }
+
   @Bean
   public PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -173,7 +180,8 @@ public class SecurityConfig {
       ClientAssertions assertions,
       OAuth2AuthorizationService authorizations,
       SecurityProperties properties,
-      SecurityAnswers answers)
+      SecurityAnswers answers,
+      FairShare share)
       throws Exception {
     OAuth2AuthorizationServerConfigurer server =
         OAuth2AuthorizationServerConfigurer.authorizationServer();
@@ -198,7 +206,8 @@ public class SecurityConfig {
                                             }))
                                 .errorResponseHandler(oauthErrors))
                     .tokenEndpoint(t -> t.errorResponseHandler(oauthErrors)))
-        .addFilterBefore(new RateLimits(properties, answers), SecurityContextHolderFilter.class)
+        .addFilterBefore(
+            new RateLimits(properties, answers, share), SecurityContextHolderFilter.class)
         // After client authentication (added at build time), before the token endpoint answers.
         .addFilterBefore(new AuditCallerFilter(), AuthorizationFilter.class)
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
@@ -244,7 +253,8 @@ public class SecurityConfig {
       Keyring keyring,
       SecurityProperties properties,
       ClientRegistry clients,
-      SecurityAnswers answers)
+      SecurityAnswers answers,
+      FairShare share)
       throws Exception {
     http.authorizeHttpRequests(
             a -> {
@@ -266,7 +276,8 @@ public class SecurityConfig {
                     .authenticationEntryPoint(answers)
                     .accessDeniedHandler(answers))
         .addFilterAfter(new AuditCallerFilter(), BearerTokenAuthenticationFilter.class)
-        .addFilterAfter(new RateLimits(properties, answers), BearerTokenAuthenticationFilter.class);
+        .addFilterAfter(
+            new RateLimits(properties, answers, share), BearerTokenAuthenticationFilter.class);
     return common(http, answers).build();
   }
 

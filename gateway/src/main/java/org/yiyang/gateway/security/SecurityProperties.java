@@ -72,9 +72,25 @@ public record SecurityProperties(
    * @param enabled whether requests are counted per client
    * @param requestsPerSecond the sustained rate a client may send
    * @param burst how many requests a client may send at once
+   * @param maxDelay how long a request over the rate waits for its token before it is refused
+   * @param maxInProgress how many requests of one client the gateway holds at once (waiting or
+   *     working); beyond, 429 at once
+   * @param workSlots how many requests work at once, shared among the clients in turn; 0: twice the
+   *     processors
+   * @param maxSlotWait how long a request waits for a work slot before it is refused
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
       @DecimalMin("0.1") @DefaultValue("50") double requestsPerSecond,
-      @Min(1) @DefaultValue("200") int burst) {}
+      @Min(1) @DefaultValue("200") int burst,
+      @NotNull @DefaultValue("1s") Duration maxDelay,
+      @Min(1) @DefaultValue("16") int maxInProgress,
+      @Min(0) @DefaultValue("0") int workSlots,
+      @NotNull @DefaultValue("30s") Duration maxSlotWait) {
+
+    /** The work slots, {@code workSlots} or twice the processors. */
+    public int slots() {
+      return workSlots > 0 ? workSlots : 2 * Runtime.getRuntime().availableProcessors();
+    }
+  }
 }

@@ -179,7 +179,8 @@ class ClientRegistryTest {
         Duration.ofSeconds(30),
         "",
         new SecurityProperties.External("role", "uscc", ""),
-        new SecurityProperties.RateLimit(true, 50, 200),
+        new SecurityProperties.RateLimit(
+            true, 50, 200, Duration.ofSeconds(1), 16, 0, Duration.ofSeconds(30)),
         "AES-256-GCM");
   }
 }
