@@ -3,6 +3,8 @@ package org.yiyang.gateway.security;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -99,10 +101,22 @@ public class SecurityConfig {
 
   /** The work slots shared among clients, one for both filter chains (RateLimits). */
   @Bean
-  public FairShare fairShare(SecurityProperties properties) {
+  public FairShare fairShare(SecurityProperties properties, MeterRegistry meters) {
     SecurityProperties.RateLimit limit = properties.rateLimit();
-    return new FairShare(limit.slots(), limit.maxInProgress(), limit.maxSlotWait());
+    FairShare share = new FairShare(limit.slots(), limit.maxInProgress(), limit.maxSlotWait());
+    Gauge.builder(ADMISSION_WORKING, share, FairShare::working)
+        .description("Requests working in a work slot (gateway.security.rate-limit.work-slots)")
+        .register(meters);
+    Gauge.builder(ADMISSION_WAITING, share, FairShare::waiting)
+        .description("Requests waiting for a work slot, all clients")
+        .register(meters);
+    return share;
   }
+
+  /** Meters of admission (docs/operations.md); no client id in any label. */
+  public static final String ADMISSION_WORKING = "yiyang.admission.working";
+
+  public static final String ADMISSION_WAITING = "yiyang.admission.waiting";
 
   @Bean
   public PasswordEncoder passwordEncoder() {
