@@ -164,8 +164,28 @@ public class JournalCompaction {
     }
   }
 
+  /**
+   * Lets H2 free the chunks that only its last versions still hold (it keeps {@code versionsToKeep}
+   * of them): a store that writes nothing after a purge or a rewrite never gets past them, and
+   * compacting it only appended rewritten pages (ADR 0063: 3.7 MB grew to 5.1 MB). A few versions
+   * of a map of H2's temporary kind ({@code temp.}, dropped by H2 when it opens the file), only
+   * while there is something to free.
+   */
+  private static void advanceVersions(MVStore store) {
+    if (store.getFileStore().getChunksFillRate() >= CHUNKS_FILL_TARGET
+        && store.getFileStore().getFillRate() >= FILE_FILL_TARGET) {
+      return;
+    }
+    org.h2.mvstore.MVMap<String, Long> scratch = store.openMap("temp.gateway-compaction");
+    for (long i = 0; i <= store.getVersionsToKeep(); i++) {
+      scratch.put("version", store.getCurrentVersion());
+      store.commit();
+    }
+  }
+
   /** Moves chunks into the holes towards the start of the file, and truncates it. */
   private static void shrink(MVStore store) {
+    advanceVersions(store);
     if (store.getFileStore() instanceof RandomAccessStore file
         && file.getFillRate() < FILE_FILL_TARGET) {
       // H2 forces the file to disk before it overwrites or truncates anything.
