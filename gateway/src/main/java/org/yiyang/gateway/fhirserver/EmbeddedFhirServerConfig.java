@@ -51,6 +51,8 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.yiyang.gateway.audit.FhirAuditTags;
 import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.journal.FhirStoreCompaction;
+import org.yiyang.gateway.storage.StorageProperties;
 
 /**
  * The embedded default regional FHIR server: HAPI FHIR's JPA server on an H2 file database under
@@ -127,11 +129,28 @@ public class EmbeddedFhirServerConfig {
     }
     HikariConfig config = new HikariConfig();
     config.setPoolName("fhir-h2");
-    config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("fhir-r4") + ";DB_CLOSE_ON_EXIT=FALSE");
+    // COMPRESS=TRUE: pages written LZF-compressed, half the bytes of the resource texts and search
+    // index rows (ADR 0063, measured); RETENTION_TIME=0 as for the journal (JournalConfig#h2Url);
+    // MAX_COMPACT_TIME=0: FhirStoreCompaction compacts at stop, and H2's own 200 ms after it
+    // rewrote the pages to the end of the file and stopped there (15 MB closed as 29 MB).
+    config.setJdbcUrl(
+        "jdbc:h2:file:"
+            + dir.resolve("fhir-r4")
+            + ";COMPRESS=TRUE;RETENTION_TIME=0;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE");
     config.setUsername("sa");
     config.setPassword("");
     config.setMaximumPoolSize(10);
     return new HikariDataSource(config);
+  }
+
+  /**
+   * The FHIR store's file compacted online, when idle and at stop, as the journal's (ADR 0063);
+   * {@code JournalHousekeeping} runs its steps.
+   */
+  @Bean
+  public FhirStoreCompaction fhirStoreCompaction(
+      @Qualifier("fhirDataSource") HikariDataSource fhirDataSource, StorageProperties storage) {
+    return new FhirStoreCompaction(fhirDataSource, storage.compactAtStop());
   }
 
   @Primary

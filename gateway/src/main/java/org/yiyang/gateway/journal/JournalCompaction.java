@@ -24,12 +24,14 @@ import org.yiyang.gateway.storage.StorageProperties;
  * it, every commit left a chunk behind that a few live pages kept from being reused, and the file
  * only grew. This does the background writer's work through H2's public MVStore API: every step
  * rewrites the live pages of the sparsest chunks into new ones, so that the old ones are freed and
- * their space reused (what H2's own housekeeping does under load); once nothing has been written
- * for {@link #IDLE_STEPS_BEFORE_SHRINK} steps, it also moves chunks towards the start of the file
- * and truncates it, and so at a clean stop. Moving chunks waits for an idle journal because H2
- * 2.3.232 mis-predicts a move now and then (fixed upstream after that release, commit 8492b8c):
- * harmless in production, where its assertion is off, but not worth risking under load. Nothing is
- * done for an external journal database (PostgreSQL vacuums its own tables).
+ * their space reused (what H2's own housekeeping does under load); once the journal has been quiet
+ * for {@link #IDLE_STEPS_BEFORE_SHRINK} steps (at most {@link #QUIET_WRITES} file writes by others
+ * in each: the referral poller's audit rows and cursor, a token, never stop entirely; waiting for
+ * none kept the file at its size under load for good, ADR 0063), it also moves chunks towards the
+ * start of the file and truncates it, and so at a clean stop. Moving chunks waits for a quiet
+ * journal because H2 2.3.232 mis-predicts a move now and then (fixed upstream after that release,
+ * commit 8492b8c): harmless in production, where its assertion is off, but not worth risking under
+ * load. Nothing is done for an external journal database (PostgreSQL vacuums its own tables).
  */
 @Component
 public class JournalCompaction {
@@ -58,14 +60,21 @@ public class JournalCompaction {
   /** How long a step may keep rewriting when nothing was written since the last one. */
   static final Duration IDLE_STEP = Duration.ofMillis(200);
 
-  /** Steps without a write by anyone else before the file is shrunk (10 s at one a second). */
+  /** Quiet steps in a row before the file is shrunk (10 s at one a second). */
   static final int IDLE_STEPS_BEFORE_SHRINK = 10;
+
+  /**
+   * File writes by others since the last step that still leave the journal quiet: a commit or two
+   * (the referral poller's audit row, a token request). Under load there are dozens a second.
+   */
+  static final long QUIET_WRITES = 6;
 
   private static final Logger log = LoggerFactory.getLogger(JournalCompaction.class);
 
   private final HikariDataSource dataSource;
   private final boolean embedded;
   private final Duration atStop;
+  private final String name;
   private volatile boolean broken;
   private long lastWriteCount = -1;
   private int idleSteps;
@@ -79,9 +88,18 @@ public class JournalCompaction {
   }
 
   JournalCompaction(HikariDataSource dataSource, boolean embedded, Duration atStop) {
+    this(dataSource, embedded, atStop, "Journal");
+  }
+
+  /**
+   * The same housekeeping for another H2 file of this process ({@code name} in the log): the
+   * embedded FHIR store's ({@link FhirStoreCompaction}).
+   */
+  JournalCompaction(HikariDataSource dataSource, boolean embedded, Duration atStop, String name) {
     this.dataSource = dataSource;
     this.embedded = embedded;
     this.atStop = atStop;
+    this.name = name;
   }
 
   /** The journal file's state, for metrics and the benchmark. */
@@ -89,16 +107,17 @@ public class JournalCompaction {
 
   /**
    * One housekeeping step: rewrites sparse chunks for at most {@link #BUSY_STEP} ({@link
-   * #IDLE_STEP} when nothing was written since the last step), and shrinks the file once the
-   * journal has been idle for {@link #IDLE_STEPS_BEFORE_SHRINK} steps. Cheap when there is nothing
+   * #IDLE_STEP} when the journal was quiet since the last step), and shrinks the file once the
+   * journal has been quiet for {@link #IDLE_STEPS_BEFORE_SHRINK} steps. Cheap when there is nothing
    * to do.
    */
   public void step() {
     withStore(
         store -> {
-          boolean idle = store.getFileStore().getWriteCount() == lastWriteCount;
-          idleSteps = idle ? idleSteps + 1 : 0;
-          if (idle) {
+          long written = store.getFileStore().getWriteCount() - lastWriteCount;
+          boolean quiet = lastWriteCount >= 0 && written <= QUIET_WRITES;
+          idleSteps = quiet ? idleSteps + 1 : 0;
+          if (quiet) {
             rewrite(store, IDLE_STEP, IDLE_REWRITE_BYTES);
           } else {
             rewrite(store, BUSY_STEP, BUSY_REWRITE_BYTES);
@@ -145,8 +164,28 @@ public class JournalCompaction {
     }
   }
 
+  /**
+   * Lets H2 free the chunks that only its last versions still hold (it keeps {@code versionsToKeep}
+   * of them): a store that writes nothing after a purge or a rewrite never gets past them, and
+   * compacting it only appended rewritten pages (ADR 0063: 3.7 MB grew to 5.1 MB). A few versions
+   * of a map of H2's temporary kind ({@code temp.}, dropped by H2 when it opens the file), only
+   * while there is something to free.
+   */
+  private static void advanceVersions(MVStore store) {
+    if (store.getFileStore().getChunksFillRate() >= CHUNKS_FILL_TARGET
+        && store.getFileStore().getFillRate() >= FILE_FILL_TARGET) {
+      return;
+    }
+    org.h2.mvstore.MVMap<String, Long> scratch = store.openMap("temp.gateway-compaction");
+    for (long i = 0; i <= store.getVersionsToKeep(); i++) {
+      scratch.put("version", store.getCurrentVersion());
+      store.commit();
+    }
+  }
+
   /** Moves chunks into the holes towards the start of the file, and truncates it. */
   private static void shrink(MVStore store) {
+    advanceVersions(store);
     if (store.getFileStore() instanceof RandomAccessStore file
         && file.getFillRate() < FILE_FILL_TARGET) {
       // H2 forces the file to disk before it overwrites or truncates anything.
@@ -173,7 +212,7 @@ public class JournalCompaction {
     long before = state().map(FileState::fileBytes).orElse(0L);
     compactFully(atStop);
     long after = state().map(FileState::fileBytes).orElse(0L);
-    log.info("Journal file compacted at stop: {} -> {} bytes", before, after);
+    log.info("{} file compacted at stop: {} -> {} bytes", name, before, after);
   }
 
   private interface StoreWork<T> {
@@ -198,7 +237,7 @@ public class JournalCompaction {
       // Housekeeping only: a failure must never reach a request. Said once, then switched off
       // (an H2 upgrade that changed its internal API is the likely cause).
       broken = true;
-      log.warn("Journal compaction switched off: {}", e.toString());
+      log.warn("{} compaction switched off: {}", name, e.toString());
       return null;
     }
   }

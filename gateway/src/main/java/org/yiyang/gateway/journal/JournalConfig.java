@@ -64,10 +64,13 @@ public class JournalConfig {
    * of its last versions still needs. H2's default of 45 s only narrows the window in which a power
    * failure could find a chunk reused before the OS wrote its replacement, which H2 without an
    * fsync per commit does not survive intact anyway; at a hundred records a second it kept 50-100
-   * MB of dead chunks.
+   * MB of dead chunks. {@code COMPRESS=TRUE}: pages are written LZF-compressed, a fifth fewer bytes
+   * for the audit rows' repeated texts (ADR 0063); payloads are already compressed and encrypted.
    */
   public static String h2Url(Path dir) {
-    return "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0;RETENTION_TIME=0";
+    return "jdbc:h2:file:"
+        + dir.resolve("journal")
+        + ";WRITE_DELAY=0;RETENTION_TIME=0;COMPRESS=TRUE";
   }
 
   /**

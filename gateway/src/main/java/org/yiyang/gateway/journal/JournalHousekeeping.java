@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
@@ -12,12 +13,12 @@ import org.yiyang.gateway.storage.StorageProperties;
 
 /**
  * Runs the journal's background work on two threads of its own: the embedded file compacted every
- * {@code gateway.storage.compact-interval}; the retention purge every {@code purge-interval} (first
- * a minute after start); and, from start until done, the re-encryption of payloads under another
- * key than the active one. A failure is logged (its class only) and tried again at the next turn;
- * it never reaches a request. The purge and the re-encryption rewrite the shared journal, so with
- * several instances on one journal each runs on one of them at a time ({@link JobLocks}); the
- * compaction is of this process's own embedded file.
+ * {@code gateway.storage.compact-interval} (and so the embedded FHIR store's, ADR 0063); the
+ * retention purge every {@code purge-interval} (first a minute after start); and, from start until
+ * done, the re-encryption of payloads under another key than the active one. A failure is logged
+ * (its class only) and tried again at the next turn; it never reaches a request. The purge and the
+ * re-encryption rewrite the shared journal, so with several instances on one journal each runs on
+ * one of them at a time ({@link JobLocks}); the compaction is of this process's own embedded file.
  */
 @Component
 public class JournalHousekeeping implements SmartLifecycle {
@@ -34,6 +35,7 @@ public class JournalHousekeeping implements SmartLifecycle {
   private static final Duration REENCRYPT_LOCK_AT_MOST = Duration.ofMinutes(5);
 
   private final JournalCompaction compaction;
+  private final ObjectProvider<FhirStoreCompaction> fhirStore;
   private final JournalRetention retention;
   private final PayloadKeyRotation rotation;
   private final StorageProperties storage;
@@ -46,8 +48,10 @@ public class JournalHousekeeping implements SmartLifecycle {
       JournalRetention retention,
       PayloadKeyRotation rotation,
       StorageProperties storage,
-      JobLocks locks) {
+      JobLocks locks,
+      ObjectProvider<FhirStoreCompaction> fhirStore) {
     this.locks = locks;
+    this.fhirStore = fhirStore;
     this.compaction = compaction;
     this.retention = retention;
     this.rotation = rotation;
@@ -67,6 +71,12 @@ public class JournalHousekeeping implements SmartLifecycle {
     running = true;
     scheduler.scheduleWithFixedDelay(
         guarded("compaction", compaction::step), storage.compactInterval());
+    // The embedded FHIR store's file, the same way (ADR 0063); absent with an external server.
+    FhirStoreCompaction fhir = fhirStore.getIfAvailable();
+    if (fhir != null) {
+      scheduler.scheduleWithFixedDelay(
+          guarded("FHIR store compaction", fhir::step), storage.compactInterval());
+    }
     Duration firstPurge =
         storage.purgeInterval().compareTo(Duration.ofMinutes(1)) < 0
             ? storage.purgeInterval()

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.yiyang.gateway.storage.StorageBreakdown;
 
 /**
  * The embedded journal's file on disk (ADR 0051), with the production H2 settings and the
@@ -109,6 +110,115 @@ class JournalFileTest {
     assertThat(late / (8L * perRound))
         .as("high-water marks per round %s", roundMax)
         .isLessThan(3 * TARGET_BYTES_PER_RECORD);
+  }
+
+  /**
+   * Space comes back in a journal that is never quite idle (ADR 0063): records arrive and are
+   * purged as fast as they arrive, while something writes a little every second, as the referral
+   * poller's audit rows do in a running gateway. The payloads kept stay constant, and the file's
+   * high-water mark grows only by the status rows (kept by design); once the load stops, the file
+   * shrinks to its live pages within seconds although those small writes go on; and once every
+   * payload is purged, it shrinks to the status rows. Before the fix, housekeeping waited for ten
+   * seconds without any write, which a running gateway never has: the file kept its size under load
+   * for good.
+   */
+  @Test
+  void spaceComesBackWhileTheJournalIsNeverQuiteIdle() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
+    JournalRetention retention = retention(clock, Duration.ofHours(1));
+    int perRound = 250;
+    List<Long> roundMax = new ArrayList<>();
+    List<Long> roundEnd = new ArrayList<>();
+    List<Long> payloadBytes = new ArrayList<>();
+    for (int round = 0; round < 8; round++) {
+      long max = 0;
+      for (int i = 0; i < perRound; i++) {
+        clock.advance(Duration.ofSeconds(14));
+        deliverOne(clock.instant());
+        if (i % 25 == 24) {
+          compaction.step();
+          max = Math.max(max, fileBytes());
+        }
+      }
+      retention.purge();
+      roundMax.add(max);
+      // A quiet spell between rounds (small writes go on): the space of the purged payloads is
+      // given back.
+      for (int s = 0; s < 12; s++) {
+        trickle(clock);
+        compaction.step();
+      }
+      roundEnd.add(fileBytes());
+      payloadBytes.add(part("MESSAGE_PAYLOAD"));
+    }
+    long records = 8L * perRound;
+    long peak = roundMax.stream().mapToLong(Long::longValue).max().orElseThrow();
+    // Steady state: an hour of payloads is kept, the same bytes from round to round.
+    assertThat(payloadBytes.get(7))
+        .as("payload bytes per round %s", payloadBytes)
+        .isBetween(payloadBytes.get(3) * 8 / 10, payloadBytes.get(3) * 12 / 10);
+    // After each round the file grows by what is kept by design (status rows), not dead space.
+    long statusPerRecord = part("MESSAGE") / records;
+    assertThat((roundEnd.get(7) - roundEnd.get(3)) / (4L * perRound))
+        .as(
+            "growth per record, file after each round %s, status rows %d B a record",
+            roundEnd, statusPerRecord)
+        .isLessThan(2 * statusPerRecord + 256);
+    assertThat(peak / records)
+        .as("high-water marks per round %s", roundMax)
+        .isLessThan(3 * TARGET_BYTES_PER_RECORD);
+    // The load stops; a small write every second goes on. Within 15 steps: no dead space left.
+    for (int s = 0; s < 15; s++) {
+      trickle(clock);
+      compaction.step();
+    }
+    StorageBreakdown.Breakdown afterLoad = breakdown();
+    assertThat(afterLoad.fileBytes())
+        .as("file after the load vs its live pages %,d", afterLoad.liveBytes())
+        .isLessThan(afterLoad.liveBytes() * 13 / 10 + (256 << 10));
+    // Everything purgeable purged: what is left is the status rows.
+    retention(clock, Duration.ZERO).purge();
+    for (int s = 0; s < 15; s++) {
+      trickle(clock);
+      compaction.step();
+    }
+    StorageBreakdown.Breakdown purged = breakdown();
+    assertThat(purged.fileBytes())
+        .as("file after the purge vs its live pages %,d and its peak %,d", purged.liveBytes(), peak)
+        .isLessThan(purged.liveBytes() * 13 / 10 + (256 << 10))
+        .isLessThan(peak / 2);
+  }
+
+  private JournalRetention retention(Clock clock, Duration age) {
+    return new JournalRetention(
+        journal,
+        age,
+        500,
+        clock,
+        new StaticListableBeanFactory()
+            .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class));
+  }
+
+  /** One small commit, as the referral poller makes every few seconds (its cursor). */
+  private void trickle(MutableClock clock) {
+    clock.advance(Duration.ofSeconds(1));
+    new org.springframework.jdbc.core.JdbcTemplate(ds)
+        .update(
+            "MERGE INTO notify_cursor (name, position, updated_at) KEY (name) VALUES ('test', ?,"
+                + " ?)",
+            clock.instant().atOffset(ZoneOffset.UTC),
+            clock.instant().atOffset(ZoneOffset.UTC));
+  }
+
+  private StorageBreakdown.Breakdown breakdown() throws Exception {
+    try (java.sql.Connection c = ds.getConnection()) {
+      return StorageBreakdown.of("journal", c, fileBytes());
+    }
+  }
+
+  /** Live bytes of a table's rows and indexes. */
+  private long part(String table) throws Exception {
+    return breakdown().byTable().getOrDefault(table, 0L);
   }
 
   private void deliverOne(Instant now) {
