@@ -33,6 +33,11 @@ public class GatewayMetrics {
   public static final String VALIDATION = "yiyang.validation.duration";
   public static final String WEBHOOK = "yiyang.webhook.deliveries";
 
+  /** Requests in a work slot, and waiting for one (security/FairShare; no client in any label). */
+  public static final String ADMISSION_WORKING = "yiyang.admission.working";
+
+  public static final String ADMISSION_WAITING = "yiyang.admission.waiting";
+
   /** Gateway error codes (GW-1001 ...). */
   private static final Pattern CODE = Pattern.compile("^GW-\\d{4}$");
 

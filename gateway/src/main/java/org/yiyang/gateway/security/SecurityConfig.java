@@ -58,6 +58,7 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.yiyang.gateway.apidocs.ApiDocs;
 import org.yiyang.gateway.audit.AuditCallerFilter;
+import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.gateway.notify.SubscriptionWakeUp;
 
 /**
@@ -104,19 +105,14 @@ public class SecurityConfig {
   public FairShare fairShare(SecurityProperties properties, MeterRegistry meters) {
     SecurityProperties.RateLimit limit = properties.rateLimit();
     FairShare share = new FairShare(limit.slots(), limit.maxInProgress(), limit.maxSlotWait());
-    Gauge.builder(ADMISSION_WORKING, share, FairShare::working)
+    Gauge.builder(GatewayMetrics.ADMISSION_WORKING, share, FairShare::working)
         .description("Requests working in a work slot (gateway.security.rate-limit.work-slots)")
         .register(meters);
-    Gauge.builder(ADMISSION_WAITING, share, FairShare::waiting)
+    Gauge.builder(GatewayMetrics.ADMISSION_WAITING, share, FairShare::waiting)
         .description("Requests waiting for a work slot, all clients")
         .register(meters);
     return share;
   }
-
-  /** Meters of admission (docs/operations.md); no client id in any label. */
-  public static final String ADMISSION_WORKING = "yiyang.admission.working";
-
-  public static final String ADMISSION_WAITING = "yiyang.admission.waiting";
 
   @Bean
   public PasswordEncoder passwordEncoder() {
