@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.RunMode;
 import org.yiyang.gateway.storage.StorageProperties;
 
 /**
@@ -38,6 +39,7 @@ public class JournalHousekeeping implements SmartLifecycle {
   private final PayloadKeyRotation rotation;
   private final StorageProperties storage;
   private final JobLocks locks;
+  private final RunMode mode;
   private ThreadPoolTaskScheduler scheduler;
   private volatile boolean running;
 
@@ -46,8 +48,10 @@ public class JournalHousekeeping implements SmartLifecycle {
       JournalRetention retention,
       PayloadKeyRotation rotation,
       StorageProperties storage,
-      JobLocks locks) {
+      JobLocks locks,
+      RunMode mode) {
     this.locks = locks;
+    this.mode = mode;
     this.compaction = compaction;
     this.retention = retention;
     this.rotation = rotation;
@@ -56,6 +60,11 @@ public class JournalHousekeeping implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (mode.trainingRun()) {
+      // ADR 0062: no purge, re-encryption or compaction in a training run.
+      log.info("Training run: journal housekeeping does not start");
+      return;
+    }
     scheduler = new ThreadPoolTaskScheduler();
     scheduler.setThreadNamePrefix("journal-housekeeping-");
     scheduler.setPoolSize(2);

@@ -32,6 +32,7 @@ public class GatewayMetrics {
   public static final String BACKLOG = "yiyang.journal.backlog";
   public static final String VALIDATION = "yiyang.validation.duration";
   public static final String WEBHOOK = "yiyang.webhook.deliveries";
+  public static final String REFERRAL_SKIPPED = "yiyang.referral.changes.skipped";
 
   /** Gateway error codes (GW-1001 ...). */
   private static final Pattern CODE = Pattern.compile("^GW-\\d{4}$");
@@ -133,6 +134,20 @@ public class GatewayMetrics {
           .register(registry)
           .increment();
     }
+  }
+
+  /**
+   * A referral change (a version of a Task or of a related resource) the poller could not handle
+   * for a reason of its own and set aside (ADR 0062); labelled with the resource type only.
+   */
+  public void referralChangeSkipped(String resourceType) {
+    Counter.builder(REFERRAL_SKIPPED)
+        .description("Referral changes set aside as unusable (malformed, unreadable, unmappable)")
+        .tag(
+            "resource",
+            RESOURCE_TYPE.matcher(String.valueOf(resourceType)).matches() ? resourceType : "other")
+        .register(registry)
+        .increment();
   }
 
   /** The time the regional validator took on one resource, and whether it found errors. */
