@@ -27,8 +27,11 @@ import org.yiyang.gateway.logging.SafeTrace;
  * throws the recording away.
  */
 @Component
-@ConditionalOnProperty(name = "gateway.training-run", havingValue = "true")
+@ConditionalOnProperty(name = TrainingRun.PROPERTY, havingValue = "true")
 public class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
+
+  /** The switch of a training run. */
+  public static final String PROPERTY = "gateway.training-run";
 
   private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 

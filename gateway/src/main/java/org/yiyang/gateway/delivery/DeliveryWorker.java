@@ -18,6 +18,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.config.GatewayProperties;
+import org.yiyang.gateway.config.RunMode;
 import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.JournalConfig;
 import org.yiyang.gateway.logging.SafeTrace;
@@ -41,9 +42,12 @@ public class DeliveryWorker implements SmartLifecycle {
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final ThreadPoolTaskExecutor executor;
   private final ThreadPoolTaskScheduler scheduler;
+  private final RunMode mode;
   private volatile boolean running;
 
-  public DeliveryWorker(Journal journal, DeliveryAttempt attempt, GatewayProperties properties) {
+  public DeliveryWorker(
+      Journal journal, DeliveryAttempt attempt, GatewayProperties properties, RunMode mode) {
+    this.mode = mode;
     this.journal = journal;
     this.attempt = attempt;
     this.properties = properties;
@@ -62,6 +66,11 @@ public class DeliveryWorker implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (mode.trainingRun()) {
+      // ADR 0062: a training run delivers nothing (and its journal is a throw-away one anyway).
+      log.info("Training run: the delivery worker does not start");
+      return;
+    }
     if (JournalConfig.exclusive(properties)) {
       int released = journal.releaseAllLeases();
       if (released > 0) {

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+import org.yiyang.gateway.config.RunMode;
 import org.yiyang.gateway.storage.StorageProperties;
 
 /**
@@ -40,6 +41,7 @@ public class JournalHousekeeping implements SmartLifecycle {
   private final PayloadKeyRotation rotation;
   private final StorageProperties storage;
   private final JobLocks locks;
+  private final RunMode mode;
   private ThreadPoolTaskScheduler scheduler;
   private volatile boolean running;
 
@@ -49,9 +51,11 @@ public class JournalHousekeeping implements SmartLifecycle {
       PayloadKeyRotation rotation,
       StorageProperties storage,
       JobLocks locks,
-      ObjectProvider<FhirStoreCompaction> fhirStore) {
+      ObjectProvider<FhirStoreCompaction> fhirStore,
+      RunMode mode) {
     this.locks = locks;
     this.fhirStore = fhirStore;
+    this.mode = mode;
     this.compaction = compaction;
     this.retention = retention;
     this.rotation = rotation;
@@ -60,6 +64,11 @@ public class JournalHousekeeping implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (mode.trainingRun()) {
+      // ADR 0062: no purge, re-encryption or compaction in a training run.
+      log.info("Training run: journal housekeeping does not start");
+      return;
+    }
     scheduler = new ThreadPoolTaskScheduler();
     scheduler.setThreadNamePrefix("journal-housekeeping-");
     scheduler.setPoolSize(2);

@@ -32,6 +32,7 @@ public class GatewayMetrics {
   public static final String BACKLOG = "yiyang.journal.backlog";
   public static final String VALIDATION = "yiyang.validation.duration";
   public static final String WEBHOOK = "yiyang.webhook.deliveries";
+  public static final String REFERRAL_SKIPPED = "yiyang.referral.changes.skipped";
 
   /** Requests in a work slot, and waiting for one (security/FairShare; no client in any label). */
   public static final String ADMISSION_WORKING = "yiyang.admission.working";
@@ -138,6 +139,20 @@ public class GatewayMetrics {
           .register(registry)
           .increment();
     }
+  }
+
+  /**
+   * A referral change (a version of a Task or of a related resource) the poller could not handle
+   * for a reason of its own and set aside (ADR 0062); labelled with the resource type only.
+   */
+  public void referralChangeSkipped(String resourceType) {
+    Counter.builder(REFERRAL_SKIPPED)
+        .description("Referral changes set aside as unusable (malformed, unreadable, unmappable)")
+        .tag(
+            "resource",
+            RESOURCE_TYPE.matcher(String.valueOf(resourceType)).matches() ? resourceType : "other")
+        .register(registry)
+        .increment();
   }
 
   /** The time the regional validator took on one resource, and whether it found errors. */

@@ -16,8 +16,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled whether the gateway watches referral Tasks on the FHIR server at all
  * @param pollInterval how often referral Tasks changed on the FHIR server are looked for
- * @param overlap how far before the stored cursor each poll reads again, for writes committed late
- *     with an earlier {@code lastUpdated}; already seen versions are skipped
+ * @param overlap the bound on a write's lateness (ADR 0062): the longest a write on the FHIR server
+ *     may take from its {@code lastUpdated} to its commit, plus the clock skew between gateway and
+ *     server where the server's search Bundle carries no time. Each poll reads again from this long
+ *     before the start of the last complete poll, so such a write is never missed; versions already
+ *     handled are skipped
  * @param pageSize Tasks per page of a poll
  * @param subscription whether to ask the FHIR server for a rest-hook Subscription as a wake-up
  * @param callbackBaseUrl how the FHIR server reaches the gateway; empty: the gateway's own port on
@@ -37,7 +40,7 @@ import org.springframework.validation.annotation.Validated;
 public record NotifyProperties(
     @DefaultValue("true") boolean enabled,
     @NotNull @DefaultValue("5s") Duration pollInterval,
-    @NotNull @DefaultValue("10s") Duration overlap,
+    @NotNull @DefaultValue("1m") Duration overlap,
     @Min(1) @DefaultValue("100") int pageSize,
     @DefaultValue("true") boolean subscription,
     @DefaultValue("") String callbackBaseUrl,

@@ -121,6 +121,11 @@ public class SubscriptionWakeUp {
     }
   }
 
+  /** Whether the FHIR server has activated the Subscription (seen by {@link #ensure}). */
+  boolean active() {
+    return active;
+  }
+
   /** Whether the wake-up is settled (active, or switched off): the poller stops calling. */
   boolean settled() {
     return active || settled;

@@ -72,13 +72,15 @@ public final class WebhookEvents {
       } catch (IOException notJson) {
         event = json.createObjectNode();
       }
+      // A green-channel event carries its states under greenChannel (ADR 0062).
+      JsonNode states = event.has("greenChannel") ? event.path("greenChannel") : event;
       out.printf(
           "%s %s %s %s -> %s signature=%s%n",
           event.path("occurredAt").asText("-"),
           event.path("event").asText("-"),
           event.path("referralId").asText("-"),
-          event.path("previousStatus").asText("-"),
-          event.path("status").asText("-"),
+          states.path("previousStatus").asText("-"),
+          states.path("status").asText("-"),
           valid ? "valid" : "INVALID");
       shown++;
     }

@@ -1,13 +1,16 @@
 package org.yiyang.gateway.workflow;
 
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,7 @@ import org.yiyang.gateway.flow.FlowSteps;
 import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.mappings.MappingException;
 import org.yiyang.profiles.Canonical;
+import org.yiyang.profiles.Fhir;
 
 /**
  * The change feed of the referral workflow for {@code notify}: the facility a changed Task concerns
@@ -25,7 +29,8 @@ import org.yiyang.profiles.Canonical;
  * same JSON as {@code GET /api/v1/referrals/{id}}); none of it is sent (notifications are thin, ADR
  * 0054). An instance the mapping cannot render (e.g. written by a hospital without the regional
  * profile) is told by its Task's parties rather than not at all: every Organization among the
- * Task's requester and owner with a USCC identifier.
+ * Task's requester and owner with a USCC identifier. A related resource (the green-channel
+ * Appointment, ADR 0062) concerns the facility of the instance it refers to.
  */
 @Component
 public class WorkflowChangeFeed implements WorkflowChanges {
@@ -72,16 +77,18 @@ public class WorkflowChangeFeed implements WorkflowChanges {
   }
 
   @Override
+  public List<Related> related() {
+    return workflow.related();
+  }
+
+  @Override
   public Optional<Concerned> describe(Task task) {
     Optional<String> id = instanceIdOf(task);
     if (id.isEmpty()) {
       return Optional.empty();
     }
     try {
-      Optional<JsonNode> rendered =
-          store.read(id.get()).map(b -> steps.mapFromFhir(workflow.readMapping(), b));
-      String facility =
-          rendered.map(json -> json.path(workflow.facilityField()).asText("")).orElse("");
+      String facility = facilityOf(id.get()).orElse("");
       if (!facility.isEmpty()) {
         return Optional.of(new Concerned(id.get(), List.of(facility)));
       }
@@ -95,6 +102,68 @@ public class WorkflowChangeFeed implements WorkflowChanges {
           e.getClass().getSimpleName());
     }
     return Optional.of(new Concerned(id.get(), taskParties(task)));
+  }
+
+  @Override
+  public Optional<Concerned> describeRelated(Related related, Resource version) {
+    Optional<String> id = requestIdOf(related, version);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    return facilityOf(id.get())
+        .filter(f -> !f.isEmpty())
+        .map(f -> new Concerned(id.get(), List.of(f)));
+  }
+
+  @Override
+  public Map<String, String> values(Related related, Resource version) {
+    return told(related, version);
+  }
+
+  /** The told values of a related resource's version (see {@link #values}). */
+  public static Map<String, String> told(Related related, Resource version) {
+    Map<String, String> values = new LinkedHashMap<>();
+    var terser = Fhir.r4().newTerser();
+    related
+        .values()
+        .forEach(
+            (name, element) ->
+                terser.getValues(version, version.fhirType() + "." + element).stream()
+                    .filter(IPrimitiveType.class::isInstance)
+                    .map(v -> ((IPrimitiveType<?>) v).getValueAsString())
+                    .filter(v -> v != null && !v.isEmpty())
+                    .findFirst()
+                    .ifPresent(v -> values.put(name, v)));
+    return values;
+  }
+
+  /** The facility of an instance, as its parties read it; empty when there is no such instance. */
+  private Optional<String> facilityOf(String id) {
+    return store
+        .read(id)
+        .map(b -> steps.mapFromFhir(workflow.readMapping(), b))
+        .map(json -> json.path(workflow.facilityField()).asText(""));
+  }
+
+  /** The instance a related resource refers to: a local reference to the request resource. */
+  Optional<String> requestIdOf(Related related, Resource version) {
+    List<Reference> refs =
+        Fhir.r4()
+            .newTerser()
+            .getValues(
+                version, version.fhirType() + "." + related.requestElement(), Reference.class);
+    for (Reference ref : refs) {
+      if (ref == null || !ref.hasReference()) {
+        continue;
+      }
+      var id = ref.getReferenceElement();
+      if (workflow.requestResource().equals(id.getResourceType())
+          && id.hasIdPart()
+          && !id.isAbsolute()) {
+        return Optional.of(id.getIdPart());
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

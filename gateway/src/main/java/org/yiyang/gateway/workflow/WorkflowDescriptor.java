@@ -1,6 +1,8 @@
 package org.yiyang.gateway.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +30,7 @@ import org.yiyang.gateway.workflow.StateTable.Party;
  * @param hospitalField the rendered field naming the hospital party
  * @param directionField the rendered field carrying the direction; absent or unknown means {@code
  *     defaultDirection}
+ * @param related resources other than the Task whose changes are told too (ADR 0062)
  */
 public record WorkflowDescriptor(
     String name,
@@ -52,7 +55,8 @@ public record WorkflowDescriptor(
     Map<String, Direction> directions,
     StateTable table,
     String createdEvent,
-    String statusChangedEvent) {
+    String statusChangedEvent,
+    List<WorkflowChanges.Related> related) {
 
   /**
    * One direction an instance may go.
@@ -149,6 +153,14 @@ public record WorkflowDescriptor(
       StateTable table =
           new StateTable(noun, d.path("stateTableDoc").asText(), states, next, actions);
       JsonNode request = d.path("request");
+      List<WorkflowChanges.Related> related = related(d.path("related"));
+      for (WorkflowChanges.Related r : related) {
+        if (r.event().equals(d.path("events").path("created").asText())
+            || r.event().equals(d.path("events").path("statusChanged").asText())) {
+          throw new IllegalArgumentException(
+              "related: " + r.event() + " is already one of the events");
+        }
+      }
       return new WorkflowDescriptor(
           d.path("name").asText(),
           d.path("path").asText(),
@@ -172,10 +184,39 @@ public record WorkflowDescriptor(
           Map.copyOf(directions),
           table,
           d.path("events").path("created").asText(),
-          d.path("events").path("statusChanged").asText());
+          d.path("events").path("statusChanged").asText(),
+          related);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static List<WorkflowChanges.Related> related(JsonNode array) {
+    List<WorkflowChanges.Related> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode r = array.get(i);
+      Map<String, String> values = new LinkedHashMap<>();
+      r.path("values").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+      String event = r.path("event").asText();
+      for (WorkflowChanges.Related earlier : out) {
+        if (earlier.event().equals(event)) {
+          throw new IllegalArgumentException(
+              "related[" + i + "].event: " + event + " is named twice");
+        }
+      }
+      out.add(
+          new WorkflowChanges.Related(
+              r.path("resource").asText(),
+              r.path("select").path("param").asText(),
+              r.path("select").path("system").asText(),
+              r.path("select").path("code").asText(),
+              r.path("request").asText(),
+              event,
+              r.path("field").asText(),
+              Collections.unmodifiableMap(values),
+              texts(r.path("quiet"))));
+    }
+    return List.copyOf(out);
   }
 
   private static Set<String> texts(JsonNode array) {

@@ -8,9 +8,11 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.yiyang.gateway.GatewayClient.JSON;
+import static org.yiyang.gateway.GatewayClient.sample;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.http.HttpResponse;
@@ -46,7 +48,8 @@ import org.yiyang.profiles.Canonical;
 /**
  * A hospital changes referral Tasks directly on the embedded FHIR server; the gateway notices each
  * change (by polling alone, or woken by the server's Subscription) and pushes it once, signed and
- * in order, to the facility's webhook (WireMock), also across a restart and a webhook outage.
+ * in order, to the facility's webhook (WireMock), also across a restart and a webhook outage; a
+ * hospital's booking of the green channel is pushed too (ADR 0062).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReferralNotificationsIT {
@@ -128,15 +131,82 @@ class ReferralNotificationsIT {
       assertThat(events)
           .extracting(e -> e.path("status").asText())
           .containsExactly("requested", "accepted");
-      JsonNode health = JSON.readTree(get(gateway, "/actuator/health").body());
-      assertThat(
-              health
-                  .path("components")
-                  .path("referralNotifications")
-                  .path("details")
-                  .path("wakeUp")
-                  .asText())
-          .isEqualTo("subscription");
+      JsonNode details =
+          JSON.readTree(get(gateway, "/actuator/health").body())
+              .path("components")
+              .path("referralNotifications")
+              .path("details");
+      assertThat(details.path("wakeUp").asText()).isEqualTo("subscription");
+      // The first change may have been made before the server activated the Subscription (HAPI
+      // activates it from its scheduled job, seconds after the start): the poll that follows the
+      // activation reads it (ADR 0062). The second was made after: a wake-up read it.
+      assertThat(details.path("lastWakeUpAt").asText()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aGreenChannelBookingOnTheFhirServerIsToldOnceWithItsTimeAndStatus() throws Exception {
+    try (ConfigurableApplicationContext gateway = start("200ms", false)) {
+      registerWebhook(gateway);
+      GatewayClient client = client(gateway);
+      HttpResponse<String> resident =
+          client.send("POST", "/api/v1/residents", sample("resident-to-patient").toString(), null);
+      assertThat(resident.statusCode()).as(resident.body()).isIn(200, 201);
+      // An urgent up-referral asking for the green channel: its Appointment is proposed.
+      ObjectNode referral = sample("referral-to-servicerequest");
+      referral.put("referralNo", "RF-NOTIFY-GC-1");
+      HttpResponse<String> created =
+          client.send("POST", "/api/v1/referrals", referral.toString(), FACILITY);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String id =
+          created
+              .headers()
+              .firstValue("Location")
+              .orElseThrow()
+              .substring("/api/v1/referrals/".length());
+      // The facility's own proposal is no news: the new referral only.
+      assertThat(awaitEvents(1).get(0).path("event").asText()).isEqualTo(Notifications.CREATED);
+
+      // The hospital books the green channel on the FHIR server.
+      ObjectNode appointment =
+          (ObjectNode)
+              client
+                  .fhir("GET", "Appointment?based-on=ServiceRequest/" + id, null)
+                  .at("/entry/0/resource");
+      appointment.put("status", "booked");
+      appointment.put("start", "2025-06-03T11:30:00+08:00");
+      appointment.put("end", "2025-06-03T12:00:00+08:00");
+      String appointmentId = appointment.path("id").asText();
+      client.fhir("PUT", "Appointment/" + appointmentId, appointment);
+      JsonNode booked = awaitEvents(2).get(1);
+      assertThat(booked.path("event").asText()).isEqualTo(Notifications.GREEN_CHANNEL_CHANGED);
+      assertThat(booked.path("facilityCode").asText()).isEqualTo(FACILITY);
+      assertThat(booked.path("referralId").asText()).isEqualTo(id);
+      assertThat(booked.path("greenChannel").path("status").asText()).isEqualTo("booked");
+      assertThat(booked.path("greenChannel").path("previousStatus").asText()).isEqualTo("proposed");
+      assertThat(booked.path("greenChannel").path("start").asText())
+          .isEqualTo("2025-06-03T11:30:00+08:00");
+      assertThat(booked.path("greenChannel").path("end").asText())
+          .isEqualTo("2025-06-03T12:00:00+08:00");
+      assertThat(booked.path("links").path("referral").asText())
+          .isEqualTo("/api/v1/referrals/" + id);
+      // Thin: nothing of the referral's content (department, patient, reason) travels.
+      assertThat(booked.toString()).doesNotContain("神经内科").doesNotContain("R0001");
+
+      // A version that changes nothing told (a note) tells nothing; declining it is told.
+      appointment = (ObjectNode) client.fhir("GET", "Appointment/" + appointmentId, null);
+      appointment.put("comment", "请走急诊东门");
+      client.fhir("PUT", "Appointment/" + appointmentId, appointment);
+      appointment = (ObjectNode) client.fhir("GET", "Appointment/" + appointmentId, null);
+      appointment.put("status", "cancelled");
+      client.fhir("PUT", "Appointment/" + appointmentId, appointment);
+      List<JsonNode> events = awaitEvents(3);
+      assertThat(events.get(2).path("event").asText())
+          .isEqualTo(Notifications.GREEN_CHANNEL_CHANGED);
+      assertThat(events.get(2).path("greenChannel").path("status").asText()).isEqualTo("cancelled");
+      assertThat(events.get(2).path("greenChannel").path("previousStatus").asText())
+          .isEqualTo("booked");
+      assertThat(events.get(2).toString()).doesNotContain("请走急诊东门");
     }
   }
 
@@ -317,6 +387,8 @@ class ReferralNotificationsIT {
             "--gateway.notify.poll-interval=" + pollInterval,
             "--gateway.notify.subscription=" + subscription,
             "--gateway.delivery.poll-interval=50ms",
+            // A referral posted through the API is answered 201 once delivered, not 202.
+            "--gateway.delivery.sync-deadline=30s",
             "--gateway.delivery.initial-backoff=100ms",
             "--gateway.delivery.max-backoff=400ms",
             "--logging.level.org.yiyang.gateway.notify=DEBUG");

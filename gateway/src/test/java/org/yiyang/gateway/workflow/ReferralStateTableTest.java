@@ -237,5 +237,35 @@ class ReferralStateTableTest {
     otherFolder.put("name", "consultation");
     assertThatThrownBy(() -> Workflows.parse(file, Workflows.schema(), otherFolder))
         .hasMessageContaining("name: must be the folder's name");
+
+    // ADR 0062: a related resource's event is its own, and what it tells includes its status.
+    ObjectNode relatedTwice = good.deepCopy();
+    ((ObjectNode) relatedTwice.path("related").get(0)).put("event", "referral.created");
+    assertThatThrownBy(() -> Workflows.parse(file, Workflows.schema(), relatedTwice))
+        .hasMessageContaining("related: referral.created is already one of the events");
+    ObjectNode noStatus = good.deepCopy();
+    ((ObjectNode) noStatus.path("related").get(0).path("values")).remove("status");
+    assertThatThrownBy(() -> Workflows.parse(file, Workflows.schema(), noStatus))
+        .hasMessageContaining(file)
+        .hasMessageContaining("status");
+  }
+
+  @Test
+  void theGreenChannelAppointmentIsTheReferralsRelatedResource() throws Exception {
+    WorkflowDescriptor referral =
+        Workflows.load().stream()
+            .filter(w -> w.name().equals("referral"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(referral.related()).hasSize(1);
+    WorkflowChanges.Related green = referral.related().get(0);
+    assertThat(green.resourceType()).isEqualTo("Appointment");
+    assertThat(green.searchParam()).isEqualTo("service-category");
+    assertThat(green.code()).isEqualTo("green-channel");
+    assertThat(green.requestElement()).isEqualTo("basedOn");
+    assertThat(green.event()).isEqualTo("referral.green-channel-changed");
+    assertThat(green.field()).isEqualTo("greenChannel");
+    assertThat(green.values().keySet()).containsExactly("status", "start", "end");
+    assertThat(green.quiet()).containsExactly("proposed");
   }
 }
