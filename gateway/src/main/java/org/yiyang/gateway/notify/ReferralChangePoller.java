@@ -206,6 +206,8 @@ public class ReferralChangePoller implements SmartLifecycle {
       lastPollOutcome = "polled by another instance";
       return false;
     }
+    // Once the lock is given back: a poll seen as ended can be followed by the next at once.
+    lastPollAt = Instant.now();
     return true;
   }
 
@@ -271,8 +273,6 @@ public class ReferralChangePoller implements SmartLifecycle {
       log.warn("Referral change poll failed ({}); trying again later", e.getClass().getName());
       // The stack trace only at DEBUG: HAPI's messages may quote resource content.
       log.debug("Referral change poll failure\n{}", SafeTrace.of(e));
-    } finally {
-      lastPollAt = Instant.now();
     }
   }
 
