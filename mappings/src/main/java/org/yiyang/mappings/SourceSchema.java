@@ -107,10 +107,17 @@ final class SourceSchema {
 
   private final String file;
   private final JsonSchema schema;
+  private final boolean attachments;
 
-  private SourceSchema(String file, JsonSchema schema) {
+  private SourceSchema(String file, JsonSchema schema, boolean attachments) {
     this.file = file;
     this.schema = schema;
+    this.attachments = attachments;
+  }
+
+  /** Whether records of this schema carry attachments ({@code x-attachments}). */
+  boolean carriesAttachments() {
+    return attachments;
   }
 
   /**
@@ -153,7 +160,8 @@ final class SourceSchema {
     try {
       JsonSchema schema = factory.getSchema(schemaJson, config);
       schema.initializeValidators();
-      return new SourceSchema(file, schema);
+      return new SourceSchema(
+          file, schema, schemaJson.toString().contains("\"" + ATTACHMENTS_KEYWORD + "\""));
     } catch (JsonSchemaException | IllegalArgumentException | IllegalStateException e) {
       throw new MappingDefinitionException(file + ": " + e.getMessage(), e);
     }

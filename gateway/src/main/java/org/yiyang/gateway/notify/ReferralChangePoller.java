@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
@@ -26,13 +27,15 @@ import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.journal.JobLocks;
 import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.notify.NotifyState.Handled;
+import org.yiyang.gateway.workflow.WorkflowChangeFeeds;
 import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /**
- * The source of truth of change detection: reads referral Tasks changed on the FHIR server since
- * the stored cursor (less an overlap), oldest first, and turns each new Task version into
- * notifications. Polls on a schedule and whenever the FHIR server's Subscription wakes it; all
- * polls run on one scheduler thread, one after another.
+ * The source of truth of change detection: reads the Tasks of every workflow (referral,
+ * consultation: each by its Task code) changed on the FHIR server since the stored cursor (less an
+ * overlap), oldest first, in one search, and turns each new Task version into notifications of its
+ * workflow. Polls on a schedule and whenever the FHIR server's Subscription wakes it; all polls run
+ * on one scheduler thread, one after another.
  */
 @Component
 public class ReferralChangePoller implements SmartLifecycle {
@@ -44,7 +47,7 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   private final FhirServer fhir;
   private final NotifyState state;
-  private final WorkflowChanges changes;
+  private final WorkflowChangeFeeds feeds;
   private final Notifications notifications;
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
@@ -58,7 +61,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   public ReferralChangePoller(
       FhirServer fhir,
       NotifyState state,
-      WorkflowChanges changes,
+      WorkflowChangeFeeds feeds,
       Notifications notifications,
       NotifyProperties properties,
       SubscriptionWakeUp wakeUp,
@@ -67,7 +70,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     this.wakeUp = wakeUp;
     this.fhir = fhir;
     this.state = state;
-    this.changes = changes;
+    this.feeds = feeds;
     this.notifications = notifications;
     this.properties = properties;
     scheduler = new ThreadPoolTaskScheduler();
@@ -153,7 +156,10 @@ public class ReferralChangePoller implements SmartLifecycle {
               .where(
                   new TokenClientParam("code")
                       .exactly()
-                      .systemAndCode(changes.taskCodeSystem(), changes.taskCode()))
+                      .codings(
+                          feeds.all().stream()
+                              .map(f -> new Coding(f.taskCodeSystem(), f.taskCode(), null))
+                              .toArray(Coding[]::new)))
               .sort()
               .ascending("_lastUpdated")
               .count(properties.pageSize())
@@ -182,7 +188,7 @@ public class ReferralChangePoller implements SmartLifecycle {
       lastPollOutcome = "ok";
       if (versions > 0) {
         log.info(
-            "Referral changes: {} Task versions handled in {} ms",
+            "Workflow changes: {} Task versions handled in {} ms",
             versions,
             (System.nanoTime() - start) / 1_000_000);
       }
@@ -212,6 +218,11 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   /** Handles the versions of a Task not handled yet; returns how many. */
   private int handle(IGenericClient client, Task latest) {
+    Optional<WorkflowChanges> workflow = feeds.of(latest);
+    if (workflow.isEmpty()) {
+      return 0;
+    }
+    WorkflowChanges changes = workflow.get();
     String taskId = latest.getIdElement().getIdPart();
     long version = latest.getIdElement().getVersionIdPartAsLong();
     Optional<Handled> handled = state.handled(taskId);
@@ -221,7 +232,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     }
     List<Task> newer = version == after + 1 ? List.of(latest) : history(client, taskId, after);
     for (Step step : steps(changes.events(), handled, newer)) {
-      notify(step);
+      notify(changes, step);
       Task v = step.version();
       state.markHandled(
           taskId,
@@ -260,7 +271,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     return versions;
   }
 
-  private void notify(Step step) {
+  private void notify(WorkflowChanges changes, Step step) {
     if (step.event() == null) {
       return;
     }
@@ -274,9 +285,10 @@ public class ReferralChangePoller implements SmartLifecycle {
       if (e.getStatusCode() >= 500) {
         throw e;
       }
-      // The referral cannot be read (deleted, not ours): nothing to tell; never stall the poll.
+      // The instance cannot be read (deleted, not ours): nothing to tell; never stall the poll.
       log.warn(
-          "Referral Task {} version {}: referral not readable (HTTP {}); no notification",
+          "{} Task {} version {}: not readable (HTTP {}); no notification",
+          changes.workflow(),
           v.getIdElement().getIdPart(),
           v.getIdElement().getVersionIdPart(),
           e.getStatusCode());
@@ -288,6 +300,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     WorkflowChanges.Concerned d = described.get();
     Notifications.Change change =
         new Notifications.Change(
+            Notifications.Instance.of(changes.descriptor()),
             step.event(),
             d.id(),
             v.getIdElement().getIdPart(),

@@ -12,10 +12,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.security.Keyring;
-import org.yiyang.gateway.workflow.WorkflowChanges;
+import org.yiyang.gateway.workflow.WorkflowChangeFeeds;
 
 /**
- * Asks the FHIR server for a rest-hook Subscription on referral Tasks whose notifications (no
+ * Asks the FHIR server for a rest-hook Subscription on the workflows' Tasks whose notifications (no
  * payload) only wake the poller. Created by a fixed id, so a restart updates it instead of adding
  * one. Without it (switched off, refused, never activated) polling alone still finds every change.
  */
@@ -36,7 +36,7 @@ public class SubscriptionWakeUp {
   private final NotifyProperties properties;
   private final Environment environment;
   private final Keyring keyring;
-  private final WorkflowChanges changes;
+  private final WorkflowChangeFeeds feeds;
   private volatile boolean requested;
   private volatile boolean active;
   private volatile boolean settled;
@@ -50,9 +50,9 @@ public class SubscriptionWakeUp {
       NotifyProperties properties,
       Environment environment,
       Keyring keyring,
-      WorkflowChanges changes) {
+      WorkflowChangeFeeds feeds) {
     this.fhir = fhir;
-    this.changes = changes;
+    this.feeds = feeds;
     this.properties = properties;
     this.environment = environment;
     this.keyring = keyring;
@@ -138,8 +138,12 @@ public class SubscriptionWakeUp {
     Subscription s = new Subscription();
     s.setId(SUBSCRIPTION_ID);
     s.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-    s.setReason("Yiyang Gateway: wake up on changed referral Tasks");
-    s.setCriteria("Task?code=" + changes.taskCodeSystem() + "|" + changes.taskCode());
+    s.setReason("Yiyang Gateway: wake up on changed workflow Tasks (referral, consultation)");
+    s.setCriteria(
+        "Task?code="
+            + String.join(
+                ",",
+                feeds.all().stream().map(f -> f.taskCodeSystem() + "|" + f.taskCode()).toList()));
     Subscription.SubscriptionChannelComponent channel = s.getChannel();
     channel.setType(Subscription.SubscriptionChannelType.RESTHOOK);
     channel.setEndpoint(callbackBase() + CALLBACK_PATH);
