@@ -76,7 +76,7 @@ public final class WebhookEvents {
           "%s %s %s %s -> %s signature=%s%n",
           event.path("occurredAt").asText("-"),
           event.path("event").asText("-"),
-          event.path("referralId").asText("-"),
+          event.path("referralId").asText(event.path("consultationId").asText("-")),
           event.path("previousStatus").asText("-"),
           event.path("status").asText("-"),
           valid ? "valid" : "INVALID");
