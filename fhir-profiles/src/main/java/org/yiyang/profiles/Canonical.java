@@ -43,6 +43,12 @@ public final class Canonical {
   public static final String DIAGNOSTIC_REPORT_PROFILE = SD + "yy-diagnostic-report";
   public static final String DOCUMENT_REFERENCE_PROFILE = SD + "yy-document-reference";
 
+  /** Remote consultation (远程会诊): the request and its workflow state. */
+  public static final String SERVICE_REQUEST_CONSULTATION_PROFILE =
+      SD + "yy-service-request-consultation";
+
+  public static final String TASK_CONSULTATION_PROFILE = SD + "yy-task-consultation";
+
   /** A resident's stay in an eldercare facility, from admission to discharge, transfer or death. */
   public static final String EPISODE_OF_CARE_PROFILE = SD + "yy-episode-of-care";
 
@@ -53,6 +59,9 @@ public final class Canonical {
   public static final String EXT_SPECIAL_GROUP = SD + "yy-ext-special-group";
   public static final String EXT_ELDERCARE_SERVICE = SD + "yy-ext-eldercare-service";
   public static final String EXT_BED_COUNT = SD + "yy-ext-bed-count";
+
+  /** The SHA-256 (hex) of an attachment's bytes, checked by the gateway. */
+  public static final String EXT_ATTACHMENT_SHA256 = SD + "yy-ext-attachment-sha256";
 
   /** Sub-extension URLs of {@link #EXT_ELDERCARE_SERVICE}. */
   public static final String EXT_ELDERCARE_SERVICE_MODE = "serviceMode";
@@ -134,6 +143,16 @@ public final class Canonical {
   /** Up-referrals (上转) a facility sends; the facility's own referral numbers. */
   public static final String REFERRAL_NO_SYSTEM_PREFIX = SID + "referral-no/";
 
+  /** Remote consultations (远程会诊) a facility requests; the facility's own request numbers. */
+  public static final String CONSULTATION_NO_SYSTEM_PREFIX = SID + "consultation-no/";
+
+  /** Batches of material a facility supplies to its consultations (补充资料). */
+  public static final String CONSULTATION_MATERIAL_NO_SYSTEM_PREFIX =
+      SID + "consultation-material-no/";
+
+  /** Consent forms (知情同意书) signed at a facility, named by the facility's own numbers. */
+  public static final String CONSENT_FORM_NO_SYSTEM_PREFIX = SID + "consent-form-no/";
+
   /** The system of one facility's assessment record numbers (老年人能力评估 / 中医体质辨识). */
   public static String assessmentNoSystem(String facilityUscc) {
     return ASSESSMENT_NO_SYSTEM_PREFIX + facilityUscc;
@@ -209,6 +228,9 @@ public final class Canonical {
   public static final String CS_CARE_TEAM_ROLE = CS + "care-team-role";
   public static final String CS_STAY_END_REASON = CS + "stay-end-reason";
 
+  /** The Task codes and input/output types of the regional workflows (remote consultation). */
+  public static final String CS_WORKFLOW_TASK = CS + "workflow-task";
+
   /**
    * ICD-10 as used in China, under HL7's convention for national variants; the package holds a
    * fragment (hypertension and type 2 diabetes) with this URL.
@@ -247,6 +269,7 @@ public final class Canonical {
   public static final String VS_FILING_AUTHORITY = VS + "filing-authority";
   public static final String VS_CARE_TEAM_ROLE = VS + "care-team-role";
   public static final String VS_STAY_END_REASON = VS + "stay-end-reason";
+  public static final String VS_WORKFLOW_TASK = VS + "workflow-task";
 
   /** Services a family-doctor contract may cover (a subset of agreement-service). */
   public static final String VS_FAMILY_DOCTOR_SERVICE = VS + "family-doctor-service";

@@ -44,6 +44,11 @@ public enum ErrorCode {
       400,
       IssueType.BUSINESSRULE,
       "A value contradicts another value of the record (e.g. a level that does not match its score)."),
+  ATTACHMENT_TYPE(
+      "GW-1016",
+      415,
+      IssueType.NOTSUPPORTED,
+      "An attachment's content type is not allowed, or its bytes are not of the declared type."),
   ILLEGAL_TRANSITION(
       "GW-1020",
       409,
@@ -89,6 +94,17 @@ public enum ErrorCode {
       422,
       IssueType.INCOMPLETE,
       "The FHIR data lacks a field the exchange format requires, or holds a value it does not allow."),
+  CONSENT_REQUIRED(
+      "GW-2003",
+      422,
+      IssueType.BUSINESSRULE,
+      "The resident's consent is not given: a Consent reference or the signed form's number is"
+          + " required."),
+  ATTACHMENT_INTEGRITY(
+      "GW-2004",
+      422,
+      IssueType.VALUE,
+      "An attachment's bytes do not match its declared size or SHA-256."),
   PROFILE_VIOLATION(
       "GW-3001", 422, IssueType.PROCESSING, "The produced resource violates its regional profile."),
   UPSTREAM_UNAVAILABLE(

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * A hospital in the referral integration tests: it works directly on the gateway's FHIR server, as
- * a hospital would (moves referral Tasks on, writes down-referrals to a facility's resident R0001).
+ * A hospital in the workflow integration tests: it works directly on the gateway's FHIR server, as
+ * a hospital would (moves referral and consultation Tasks on, writes down-referrals to a facility's
+ * resident R0001, asks for more material, writes its consultation report).
  */
 public record Hospital(GatewayClient gateway, String hospitalCode, String facilityCode) {
 
@@ -34,6 +35,79 @@ public record Hospital(GatewayClient gateway, String hospitalCode, String facili
       }
     }
     gateway.fhir("PUT", "Task/" + task.path("id").asText(), task);
+  }
+
+  private static final String WORKFLOW_TASK = "https://fhir.yiyang.org/CodeSystem/workflow-task";
+
+  /**
+   * The hospital puts a consultation on hold and says what material it needs (a Task input of type
+   * material-requested), as the consultation Task profile asks.
+   */
+  public void asksForMaterial(String requestId, String what) throws Exception {
+    ObjectNode task =
+        (ObjectNode)
+            gateway
+                .fhir("GET", "Task?focus=ServiceRequest/" + requestId, null)
+                .at("/entry/0/resource");
+    task.put("status", "on-hold");
+    task.putObject("statusReason").put("text", "需补充资料");
+    task.put("lastModified", java.time.OffsetDateTime.now().toString());
+    ObjectNode input = task.withArray("input").addObject();
+    input
+        .putObject("type")
+        .putArray("coding")
+        .addObject()
+        .put("system", WORKFLOW_TASK)
+        .put("code", "material-requested");
+    input.put("valueString", what);
+    gateway.fhir("PUT", "Task/" + task.path("id").asText(), task);
+  }
+
+  /**
+   * The hospital writes its consultation report (a DiagnosticReport based on the request, with its
+   * conclusion) and completes the Task with the report as output. Answers the report's id.
+   */
+  public String completesWithReport(String requestId, String conclusion) throws Exception {
+    ObjectNode task =
+        (ObjectNode)
+            gateway
+                .fhir("GET", "Task?focus=ServiceRequest/" + requestId, null)
+                .at("/entry/0/resource");
+    ObjectNode report = JSON.createObjectNode();
+    report.put("resourceType", "DiagnosticReport");
+    report
+        .putObject("meta")
+        .putArray("profile")
+        .add("https://fhir.yiyang.org/StructureDefinition/yy-diagnostic-report");
+    report.putArray("basedOn").addObject().put("reference", "ServiceRequest/" + requestId);
+    report.put("status", "final");
+    report
+        .putObject("code")
+        .putArray("coding")
+        .addObject()
+        .put("system", "https://fhir.yiyang.org/CodeSystem/report-type")
+        .put("code", "consultation");
+    report.putObject("subject").put("reference", task.at("/for/reference").asText());
+    report.put("effectiveDateTime", java.time.OffsetDateTime.now().toString());
+    report.put("issued", java.time.OffsetDateTime.now().toString());
+    report
+        .putArray("performer")
+        .addObject()
+        .put("reference", "Organization/" + organization(hospitalCode, "hospital"));
+    report.put("conclusion", conclusion);
+    String id = gateway.fhir("POST", "DiagnosticReport", report).path("id").asText();
+    task.put("status", "completed");
+    task.put("lastModified", java.time.OffsetDateTime.now().toString());
+    ObjectNode output = task.withArray("output").addObject();
+    output
+        .putObject("type")
+        .putArray("coding")
+        .addObject()
+        .put("system", WORKFLOW_TASK)
+        .put("code", "consultation-report");
+    output.putObject("valueReference").put("reference", "DiagnosticReport/" + id);
+    gateway.fhir("PUT", "Task/" + task.path("id").asText(), task);
+    return id;
   }
 
   /**

@@ -62,6 +62,14 @@ public final class Mapping {
    *
    * @return every issue, ordered by field; empty when the input may be mapped
    */
+  /**
+   * Whether the records this mapping takes carry attachments in base64 (its schema uses {@code
+   * x-attachments}): the gateway allows such records a larger body.
+   */
+  public boolean carriesAttachments() {
+    return schema.carriesAttachments();
+  }
+
   public List<SourceIssue> checkSource(JsonNode input) {
     return schema.check(input);
   }

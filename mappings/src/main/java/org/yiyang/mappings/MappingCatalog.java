@@ -64,11 +64,24 @@ public final class MappingCatalog {
    *     broken
    */
   public static MappingCatalog loadFromClasspath(ResourceIdKey idKey) {
+    return loadFromClasspath(idKey, AttachmentPolicy.DEFAULT);
+  }
+
+  /**
+   * The same, with the deployment's attachment policy (the {@code x-attachments} schema keyword).
+   */
+  public static MappingCatalog loadFromClasspath(
+      ResourceIdKey idKey, AttachmentPolicy attachments) {
     ConformancePackage conformance = ConformancePackage.load();
-    return load(MappingCatalog.class.getClassLoader(), conformance::hasCode, idKey);
+    return load(MappingCatalog.class.getClassLoader(), conformance::hasCode, idKey, attachments);
   }
 
   static MappingCatalog load(ClassLoader loader, CodeLookup codes, ResourceIdKey idKey) {
+    return load(loader, codes, idKey, AttachmentPolicy.DEFAULT);
+  }
+
+  static MappingCatalog load(
+      ClassLoader loader, CodeLookup codes, ResourceIdKey idKey, AttachmentPolicy attachments) {
     List<JsonNode> indexes = readIndexes(loader);
     ConceptMapRegistry conceptMaps =
         ConceptMapRegistry.parse(readConceptMaps(loader, union(indexes, "conceptMaps", true)));
@@ -81,7 +94,7 @@ public final class MappingCatalog {
     }
     Map<String, Mapping> mappings = new LinkedHashMap<>();
     for (String folder : union(indexes, "mappings", true)) {
-      Mapping mapping = compile(loader, folder, codes, functions, flowOfMapping);
+      Mapping mapping = compile(loader, folder, codes, attachments, functions, flowOfMapping);
       if (mappings.put(mapping.id(), mapping) != null) {
         throw new MappingDefinitionException(
             INDEX + ": mapping id " + mapping.id() + " appears in more than one folder");
@@ -168,6 +181,7 @@ public final class MappingCatalog {
       ClassLoader loader,
       String folder,
       CodeLookup codes,
+      AttachmentPolicy attachments,
       MappingFunctions functions,
       Map<String, RecordFlowDefinition> flowOfMapping) {
     // <direction>/<id>, or flows/<flow>/<direction>/<id> for a flow kept in one folder.
@@ -186,7 +200,8 @@ public final class MappingCatalog {
     }
     String base = MAPPINGS_ROOT + folder + "/";
     SourceSchema schema =
-        SourceSchema.compile(base + SCHEMA_FILE, readJson(loader, base + SCHEMA_FILE), codes);
+        SourceSchema.compile(
+            base + SCHEMA_FILE, readJson(loader, base + SCHEMA_FILE), codes, attachments);
     String mappingFile = base + MAPPING_FILE;
     String text = readText(loader, mappingFile);
     List<String> unknown = MappingFunctions.unknownCanonicalNames(text);

@@ -30,6 +30,8 @@ import org.yiyang.profiles.rules.Divisions;
  *   <li>{@code $uuid(key...)}: {@code urn:uuid:} + name-based (type 3) UUID of the keys joined by
  *       {@code |};
  *   <li>{@code $division(code)}: {@code {state, city, district}} of a GB/T 2260 division code;
+ *   <li>{@code $base64Sha1(data)}: the SHA-1 of the bytes a base64 text stands for, in base64 (FHIR
+ *       R4 {@code Attachment.hash}), decoded in one pass without copying the text;
  *   <li>{@code $recordNoSystem()}: the record-number identifier system (without the facility code)
  *       of the record flow whose {@code flow.json} names the mapping, so that a new flow needs no
  *       {@link Canonical} constant.
@@ -97,6 +99,7 @@ final class MappingFunctions {
         fn(args -> resourceId(idKey, string(args, 0), keys(args.subList(1, args.size())))));
     expression.registerFunction("uuid", fn(args -> uuid(keys(args))));
     expression.registerFunction("division", fn(args -> division(string(args, 0))));
+    expression.registerFunction("base64Sha1", fn(args -> base64Sha1(string(args, 0))));
   }
 
   /**
@@ -118,6 +121,19 @@ final class MappingFunctions {
               return out;
             })
         .orElse(null);
+  }
+
+  /** The base64 SHA-1 of the bytes of a base64 text; undefined for undefined or not base64. */
+  static String base64Sha1(String data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(Base64Text.digest(data, Long.MAX_VALUE).sha1());
+    } catch (java.io.IOException notBase64) {
+      return null;
+    }
   }
 
   /** Whether a mapping text calls {@code $recordNoSystem()}, which only a flow's mappings have. */

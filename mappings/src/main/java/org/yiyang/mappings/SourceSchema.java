@@ -60,6 +60,16 @@ import org.yiyang.profiles.rules.Uscc;
  *       along the bands when a raise condition holds, capped at the last band (GW-1015, a value
  *       that contradicts another). The rule of assessment scales such as GB/T 42195-2022 that JSON
  *       Schema cannot state.
+ *   <li>{@code "x-consent": {"field": .., "anyOf": [..]}} on an object: the record carries the
+ *       resident's consent, an object in {@code field} with at least one of the {@code anyOf}
+ *       fields (a Consent reference, the signed form's number); without it GW-2003 (422) naming
+ *       {@code field}: the request is well formed, but may not be processed.
+ *   <li>{@code "x-attachments": {"data": .., "contentType": .., "size": .., "sha256": ..}} on an
+ *       array of attachments (the item fields named): each attachment with {@code data} (base64) is
+ *       decoded in one pass, without copying the text, against the catalog's {@link
+ *       AttachmentPolicy}: a type outside the allow-list or bytes not of the declared type GW-1016
+ *       (415), more bytes than one attachment or all of them may hold GW-1009 (413), a declared
+ *       size or SHA-256 that the bytes do not match GW-2004 (422), text that is not base64 GW-1003.
  * </ul>
  */
 final class SourceSchema {
@@ -71,6 +81,8 @@ final class SourceSchema {
   static final String CONSISTENCY_KEYWORD = "x-citizen-id-consistency";
   static final String SCORE_LEVEL_KEYWORD = "x-score-level";
   static final String DATE_ORDER_KEYWORD = "x-date-order";
+  static final String CONSENT_KEYWORD = "x-consent";
+  static final String ATTACHMENTS_KEYWORD = "x-attachments";
 
   /** Dates are judged in the facilities' time zone, not the server's. */
   static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -95,10 +107,17 @@ final class SourceSchema {
 
   private final String file;
   private final JsonSchema schema;
+  private final boolean attachments;
 
-  private SourceSchema(String file, JsonSchema schema) {
+  private SourceSchema(String file, JsonSchema schema, boolean attachments) {
     this.file = file;
     this.schema = schema;
+    this.attachments = attachments;
+  }
+
+  /** Whether records of this schema carry attachments ({@code x-attachments}). */
+  boolean carriesAttachments() {
+    return attachments;
   }
 
   /**
@@ -108,6 +127,12 @@ final class SourceSchema {
    * @throws MappingDefinitionException naming the file when the schema is not usable
    */
   static SourceSchema compile(String file, JsonNode schemaJson, CodeLookup codes) {
+    return compile(file, schemaJson, codes, AttachmentPolicy.DEFAULT);
+  }
+
+  /** Compiles a schema text whose {@code x-attachments} follow this policy. */
+  static SourceSchema compile(
+      String file, JsonNode schemaJson, CodeLookup codes, AttachmentPolicy attachments) {
     JsonNode declared = schemaJson.path("$schema");
     if (!SpecVersion.VersionFlag.V202012.getId().equals(declared.asText())) {
       throw new MappingDefinitionException(
@@ -122,6 +147,8 @@ final class SourceSchema {
             .keyword(new ConsistencyKeyword())
             .keyword(new ScoreLevelKeyword())
             .keyword(new DateOrderKeyword())
+            .keyword(new ConsentKeyword())
+            .keyword(new AttachmentsKeyword(attachments))
             // A misspelt keyword ("requird") would silently check nothing: refuse it.
             .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
             .build();
@@ -133,7 +160,8 @@ final class SourceSchema {
     try {
       JsonSchema schema = factory.getSchema(schemaJson, config);
       schema.initializeValidators();
-      return new SourceSchema(file, schema);
+      return new SourceSchema(
+          file, schema, schemaJson.toString().contains("\"" + ATTACHMENTS_KEYWORD + "\""));
     } catch (JsonSchemaException | IllegalArgumentException | IllegalStateException e) {
       throw new MappingDefinitionException(file + ": " + e.getMessage(), e);
     }
@@ -245,10 +273,23 @@ final class SourceSchema {
         return new SourceIssue(ErrorCode.CITIZEN_ID_CONTRADICTS, at, message.getMessage());
       case SCORE_LEVEL_KEYWORD, DATE_ORDER_KEYWORD:
         return new SourceIssue(ErrorCode.BUSINESS_RULE, at, message.getMessage());
+      case CONSENT_KEYWORD:
+        return new SourceIssue(ErrorCode.CONSENT_REQUIRED, at, message.getMessage());
+      case ATTACHMENTS_KEYWORD:
+        return new SourceIssue(errorCode(message.getCode()), at, message.getMessage());
       default:
         return new SourceIssue(
             ErrorCode.INVALID_VALUE, at, label(at) + "breaks the schema rule '" + type + "'");
     }
+  }
+
+  private static ErrorCode errorCode(String code) {
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.code().equals(code)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("No error code " + code);
   }
 
   private static String formatName(ValidationMessage message) {
@@ -652,6 +693,14 @@ final class SourceSchema {
     }
   }
 
+  /** A field a keyword names, which must be one of the schema's properties. */
+  private static String named(String keyword, String field, JsonNode properties) {
+    if (field == null || !properties.has(field)) {
+      throw new JsonSchemaException(keyword + " names " + field + ", which is not in properties");
+    }
+    return field;
+  }
+
   private static Optional<LocalDate> parseDate(JsonNode node) {
     if (!node.isTextual()) {
       return Optional.empty();
@@ -660,6 +709,188 @@ final class SourceSchema {
       return Optional.of(LocalDate.parse(node.asText()));
     } catch (DateTimeParseException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code "x-consent": {"field": "consent", "anyOf": ["reference", "formNo"]}}: the resident's
+   * consent is there and names its evidence. A consent of the wrong JSON type is left to the type
+   * rules.
+   */
+  private static final class ConsentKeyword extends GatewayKeyword {
+    ConsentKeyword() {
+      super(CONSENT_KEYWORD);
+    }
+
+    @Override
+    BiFunction<JsonNode, JsonNodePath, Optional<ValidationMessage>> check(
+        JsonNode schemaNode, JsonSchema parentSchema) {
+      JsonNode properties = parentSchema.getSchemaNode().path("properties");
+      String field = named(CONSENT_KEYWORD, schemaNode.path("field").asText(null), properties);
+      List<String> anyOf = new ArrayList<>();
+      JsonNode evidence = properties.path(field).path("properties");
+      for (JsonNode name : schemaNode.path("anyOf")) {
+        anyOf.add(named(CONSENT_KEYWORD, name.asText(null), evidence));
+      }
+      if (anyOf.isEmpty()) {
+        throw new JsonSchemaException(CONSENT_KEYWORD + " needs anyOf: the fields of the evidence");
+      }
+      String rule =
+          "is required: the resident's consent (知情同意), with "
+              + String.join(" or ", anyOf.stream().map(n -> field + "." + n).toList());
+      return (node, at) -> {
+        if (!node.isObject()) {
+          return Optional.empty();
+        }
+        JsonNode consent = node.get(field);
+        if (consent != null && !consent.isObject()) {
+          return Optional.empty();
+        }
+        boolean given = consent != null && anyOf.stream().anyMatch(consent::hasNonNull);
+        JsonNodePath where = at.append(field);
+        return given
+            ? Optional.empty()
+            : Optional.of(issue(CONSENT_KEYWORD, where, schemaNode, path(where) + ": " + rule));
+      };
+    }
+  }
+
+  /**
+   * {@code "x-attachments"} on an array: every attachment carrying data is checked against the
+   * policy in one streaming pass (see the class comment); several issues may come of one array.
+   */
+  private static final class AttachmentsKeyword implements Keyword {
+    private final AttachmentPolicy policy;
+
+    AttachmentsKeyword(AttachmentPolicy policy) {
+      this.policy = policy;
+    }
+
+    @Override
+    public String getValue() {
+      return ATTACHMENTS_KEYWORD;
+    }
+
+    @Override
+    public JsonValidator newValidator(
+        SchemaLocation schemaLocation,
+        JsonNodePath evaluationPath,
+        JsonNode schemaNode,
+        JsonSchema parentSchema,
+        ValidationContext validationContext) {
+      JsonNode items = parentSchema.getSchemaNode().path("items").path("properties");
+      String data = named(ATTACHMENTS_KEYWORD, schemaNode.path("data").asText(null), items);
+      String type = named(ATTACHMENTS_KEYWORD, schemaNode.path("contentType").asText(null), items);
+      String size = named(ATTACHMENTS_KEYWORD, schemaNode.path("size").asText(null), items);
+      String sha256 = named(ATTACHMENTS_KEYWORD, schemaNode.path("sha256").asText(null), items);
+      return new AbstractJsonValidator(schemaLocation, evaluationPath, this, schemaNode) {
+        @Override
+        public Set<ValidationMessage> validate(
+            ExecutionContext executionContext,
+            JsonNode node,
+            JsonNode rootNode,
+            JsonNodePath instanceLocation) {
+          if (!node.isArray()) {
+            return Set.of();
+          }
+          Set<ValidationMessage> issues = new java.util.LinkedHashSet<>();
+          long total = 0;
+          for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            JsonNodePath at = instanceLocation.append(i);
+            if (!item.isObject() || !item.path(data).isTextual()) {
+              continue;
+            }
+            String declaredType = item.path(type).asText("").toLowerCase(java.util.Locale.ROOT);
+            if (item.path(type).isTextual() && !policy.contentTypes().contains(declaredType)) {
+              issues.add(
+                  attachmentIssue(
+                      ErrorCode.ATTACHMENT_TYPE,
+                      at.append(type),
+                      "must be one of the allowed types (gateway.attachments.allowed-types; by"
+                          + " default PDF, JPEG and PNG)"));
+            }
+            Base64Text.Digest digest;
+            try {
+              digest = Base64Text.digest(item.get(data).textValue(), policy.maxBytes());
+            } catch (java.io.IOException notBase64) {
+              issues.add(
+                  attachmentIssue(ErrorCode.INVALID_VALUE, at.append(data), "must be base64"));
+              continue;
+            }
+            if (digest.size() > policy.maxBytes()) {
+              issues.add(
+                  attachmentIssue(
+                      ErrorCode.PAYLOAD_TOO_LARGE,
+                      at.append(data),
+                      "must decode to at most " + policy.maxBytes() + " bytes"));
+              total += digest.size();
+              continue;
+            }
+            total += digest.size();
+            JsonNode declaredSize = item.path(size);
+            if (declaredSize.isIntegralNumber() && declaredSize.asLong() != digest.size()) {
+              issues.add(
+                  attachmentIssue(
+                      ErrorCode.ATTACHMENT_INTEGRITY,
+                      at.append(size),
+                      "does not match the number of bytes in " + data));
+            }
+            JsonNode declaredHash = item.path(sha256);
+            if (declaredHash.isTextual()
+                && declaredHash.asText().matches("^[0-9a-f]{64}$")
+                && !java.util.HexFormat.of()
+                    .formatHex(digest.sha256())
+                    .equals(declaredHash.asText())) {
+              issues.add(
+                  attachmentIssue(
+                      ErrorCode.ATTACHMENT_INTEGRITY,
+                      at.append(sha256),
+                      "does not match the SHA-256 of the bytes in " + data));
+            }
+            List<byte[]> magic = AttachmentPolicy.MAGIC.get(declaredType);
+            if (policy.contentTypes().contains(declaredType)
+                && magic != null
+                && magic.stream().noneMatch(m -> startsWith(digest.head(), m))) {
+              issues.add(
+                  attachmentIssue(
+                      ErrorCode.ATTACHMENT_TYPE,
+                      at.append(data),
+                      "the bytes are not of the type declared in " + type));
+            }
+          }
+          if (total > policy.maxTotalBytes()) {
+            issues.add(
+                attachmentIssue(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    instanceLocation,
+                    "must decode to at most " + policy.maxTotalBytes() + " bytes together"));
+          }
+          return issues;
+        }
+
+        private ValidationMessage attachmentIssue(ErrorCode code, JsonNodePath at, String rule) {
+          return ValidationMessage.builder()
+              .type(ATTACHMENTS_KEYWORD)
+              .code(code.code())
+              .instanceLocation(at)
+              .schemaNode(schemaNode)
+              .message((path(at) + ": " + rule).replace("{", "(").replace("}", ")"))
+              .build();
+        }
+      };
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+      if (head.length < magic.length) {
+        return false;
+      }
+      for (int i = 0; i < magic.length; i++) {
+        if (head[i] != magic[i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

@@ -42,7 +42,15 @@ class FlowDefinitionsTest {
     assertThat(Cases.catalog().flows())
         .extracting(RecordFlowDefinition::name)
         .containsExactlyInAnyOrder(
-            "assessment", "checkup", "followup", "contract", "agreement", "stay", "referral");
+            "assessment",
+            "checkup",
+            "followup",
+            "contract",
+            "agreement",
+            "stay",
+            "referral",
+            "consultation",
+            "consultation-material");
   }
 
   /** The descriptor states the identifier system the mapping writes, and its exchange format. */

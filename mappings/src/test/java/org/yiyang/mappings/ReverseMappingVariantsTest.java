@@ -110,12 +110,14 @@ class ReverseMappingVariantsTest {
           .put("system", "https://platform.example/tags")
           .put("code", "imported");
     }
-    if (random.nextBoolean()) {
+    // A Binary is a plain Resource: it has neither narrative nor extensions.
+    boolean domain = !"Binary".equals(resource.path("resourceType").asText());
+    if (domain && random.nextBoolean()) {
       ObjectNode text = resource.putObject("text");
       text.put("status", "generated");
       text.put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">record</div>");
     }
-    if (random.nextBoolean()) {
+    if (domain && random.nextBoolean()) {
       ArrayNode extensions = resource.withArray("extension");
       ObjectNode foreign = JsonNodeFactoryHolder.object();
       foreign.put("url", "https://platform.example/StructureDefinition/imported-from");

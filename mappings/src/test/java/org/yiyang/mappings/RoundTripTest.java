@@ -125,7 +125,10 @@ class RoundTripTest {
     return Cases.JSON.readTree(Fhir.r4().newJsonParser().encodeResourceToString(stored));
   }
 
-  /** Removes a dotted path; an object left empty is removed too (the mappings return none). */
+  /**
+   * Removes a dotted path, {@code []} after a name standing for each item of an array ({@code
+   * attachments[].data}); an object left empty is removed too (the mappings return none).
+   */
   private static void remove(ObjectNode node, String path) {
     int dot = path.indexOf('.');
     if (dot < 0) {
@@ -133,8 +136,16 @@ class RoundTripTest {
       return;
     }
     String head = path.substring(0, dot);
+    String rest = path.substring(dot + 1);
+    if (head.endsWith("[]")) {
+      if (node.get(head.substring(0, head.length() - 2))
+          instanceof com.fasterxml.jackson.databind.node.ArrayNode items) {
+        items.forEach(item -> remove((ObjectNode) item, rest));
+      }
+      return;
+    }
     if (node.get(head) instanceof ObjectNode child) {
-      remove(child, path.substring(dot + 1));
+      remove(child, rest);
       if (child.isEmpty()) {
         node.remove(head);
       }

@@ -13,27 +13,27 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.yiyang.gateway.config.GatewayProperties;
 import org.yiyang.gateway.error.ErrorResponses;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.profiles.ErrorCode;
 
 /**
- * The API's body limit ({@code gateway.api.max-body-size}), enforced while the body is read rather
- * than after it is all in memory: a declared {@code Content-Length} over the limit is refused with
- * 413 before a byte is read, and a body without one (chunked) is counted as it streams and refused
- * once it passes the limit. After Spring Security (an anonymous caller hears 401 first), before the
- * controllers; the embedded FHIR server's {@code /fhir} has limits of its own.
+ * The API's body limit ({@link BodyLimits}: {@code gateway.api.max-body-size}, or {@code
+ * gateway.attachments.max-request-size} for records with attachments), enforced while the body is
+ * read rather than after it is all in memory: a declared {@code Content-Length} over the limit is
+ * refused with 413 before a byte is read, and a body without one (chunked) is counted as it streams
+ * and refused once it passes the limit. After Spring Security (an anonymous caller hears 401
+ * first), before the controllers; the embedded FHIR server's {@code /fhir} has limits of its own.
  */
 @Component
 @Order(SecurityProperties.DEFAULT_FILTER_ORDER + 10)
 public class BodyLimitFilter extends OncePerRequestFilter {
 
-  private final long maxBodyBytes;
+  private final BodyLimits limits;
   private final ErrorResponses errors;
 
-  public BodyLimitFilter(GatewayProperties properties, ErrorResponses errors) {
-    this.maxBodyBytes = properties.api().maxBodySize().toBytes();
+  public BodyLimitFilter(BodyLimits limits, ErrorResponses errors) {
+    this.limits = limits;
     this.errors = errors;
   }
 
@@ -46,8 +46,9 @@ public class BodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long maxBodyBytes = limits.of(request.getRequestURI());
     if (request.getContentLengthLong() > maxBodyBytes) {
-      refuse(response);
+      refuse(response, maxBodyBytes);
       return;
     }
     LimitedRequest limited = new LimitedRequest(request, maxBodyBytes);
@@ -61,7 +62,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
     }
   }
 
-  private void refuse(HttpServletResponse response) throws IOException {
+  private void refuse(HttpServletResponse response, long maxBodyBytes) throws IOException {
     ResponseEntity<byte[]> answer =
         FlowInvoker.render(errors.toResponse(tooLarge(maxBodyBytes)), null);
     response.setStatus(answer.getStatusCode().value());

@@ -50,7 +50,7 @@ public class RecordController {
       @RequestHeader(value = FlowInvoker.CORRELATION_HEADER, required = false) String correlation) {
     RecordFlow flow = flow(collection);
     guard.requireJson(contentType);
-    guard.requireSize(body);
+    guard.requireSize(body, "/api/v1/" + flow.path());
     return flows.invoke(
         flow.toFhirEndpoint(),
         body,

@@ -12,9 +12,11 @@ import org.yiyang.profiles.ErrorCode;
 public class RequestGuard {
 
   private final long maxBodyBytes;
+  private final BodyLimits limits;
 
-  public RequestGuard(GatewayProperties properties) {
+  public RequestGuard(GatewayProperties properties, BodyLimits limits) {
     this.maxBodyBytes = properties.api().maxBodySize().toBytes();
+    this.limits = limits;
   }
 
   public void requireJson(String contentType) {
@@ -41,6 +43,15 @@ public class RequestGuard {
   }
 
   public void requireSize(byte[] body) {
+    requireSize(body, maxBodyBytes);
+  }
+
+  /** The size check of a request to this path ({@link BodyLimits}). */
+  public void requireSize(byte[] body, String path) {
+    requireSize(body, limits.of(path));
+  }
+
+  private static void requireSize(byte[] body, long maxBodyBytes) {
     if (body != null && body.length > maxBodyBytes) {
       throw GatewayException.of(
           ErrorCode.PAYLOAD_TOO_LARGE,

@@ -131,7 +131,7 @@ public class AuditTrail {
    */
   public void attempt(
       JournalMessage message, Integer status, String errorCode, String result, long durationMs) {
-    boolean webhook = Notifications.FLOW.equals(message.flow());
+    boolean webhook = Notifications.isNotifyFlow(message.flow());
     AuditRecord.Builder b =
         AuditRecord.builder(webhook ? AuditRecord.WEBHOOK : AuditRecord.DELIVERY);
     b.client(ClientRegistry.INTERNAL_CLIENT_ID, Role.GATEWAY.claim(), null);

@@ -24,8 +24,9 @@ public class ConformanceConfig {
   private static final AtomicReference<CompletableFuture<Void>> WARM_UP = new AtomicReference<>();
 
   @Bean
-  public MappingCatalog mappingCatalog(ResourceIdKey idKey) {
-    MappingCatalog catalog = MappingCatalog.loadFromClasspath(idKey);
+  public MappingCatalog mappingCatalog(ResourceIdKey idKey, GatewayProperties properties) {
+    MappingCatalog catalog =
+        MappingCatalog.loadFromClasspath(idKey, properties.attachments().policy());
     log.info("Compiled {} mappings: {}", catalog.ids().size(), catalog.ids());
     return catalog;
   }

@@ -4,9 +4,11 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -21,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param api limits of the facility-side HTTP API
  * @param journal the durable message journal every accepted record is written to first
  * @param delivery how journaled messages are delivered to the FHIR server
+ * @param attachments what records with attachments (remote consultations) may carry
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway")
@@ -29,7 +32,8 @@ public record GatewayProperties(
     @Valid @NotNull @DefaultValue Fhir fhir,
     @Valid @NotNull @DefaultValue Api api,
     @Valid @NotNull @DefaultValue Journal journal,
-    @Valid @NotNull @DefaultValue Delivery delivery) {
+    @Valid @NotNull @DefaultValue Delivery delivery,
+    @Valid @NotNull @DefaultValue Attachments attachments) {
 
   /**
    * @param baseUrl an external FHIR server; empty means the embedded HAPI JPA server at /fhir
@@ -72,6 +76,36 @@ public record GatewayProperties(
    * @param maxBodySize largest request body accepted from a facility system
    */
   public record Api(@NotNull @DefaultValue("1MB") DataSize maxBodySize) {}
+
+  /**
+   * Attachments (records, reports, photos) that records such as a remote consultation carry in
+   * base64 (FHIR sets no limit for Binary and leaves it to implementations). The body limit applies
+   * to the POSTs of the flows whose format has attachments, and of their paths below; every other
+   * request keeps {@code gateway.api.max-body-size}.
+   *
+   * @param allowedTypes the MIME types accepted; PDF, JPEG and PNG are also checked by their first
+   *     bytes
+   * @param maxSize the most one attachment may hold, decoded
+   * @param maxTotal the most the attachments of one record may hold together, decoded
+   * @param maxRequestSize the largest body of a request that carries attachments (base64 adds a
+   *     third), refused with 413 before it is read when {@code Content-Length} says so
+   */
+  public record Attachments(
+      @NotEmpty @DefaultValue({"application/pdf", "image/jpeg", "image/png"})
+          List<String> allowedTypes,
+      @NotNull @DefaultValue("5MB") DataSize maxSize,
+      @NotNull @DefaultValue("10MB") DataSize maxTotal,
+      @NotNull @DefaultValue("16MB") DataSize maxRequestSize) {
+
+    /** The policy the mapping catalog checks attachments against. */
+    public org.yiyang.mappings.AttachmentPolicy policy() {
+      return new org.yiyang.mappings.AttachmentPolicy(
+          java.util.Set.copyOf(
+              allowedTypes.stream().map(t -> t.trim().toLowerCase(java.util.Locale.ROOT)).toList()),
+          maxSize.toBytes(),
+          maxTotal.toBytes());
+    }
+  }
 
   /**
    * @param url JDBC URL of the journal; empty means an H2 file database under {@code

@@ -130,7 +130,7 @@ public class GatewayMetrics {
               .register(registry)
               .increment();
     }
-    if (Notifications.FLOW.equals(m.flow())) {
+    if (Notifications.isNotifyFlow(m.flow())) {
       String outcome = result.equals("delivered") || result.equals("retry") ? result : "dead";
       Counter.builder(WEBHOOK)
           .description("Facility webhook deliveries by outcome")

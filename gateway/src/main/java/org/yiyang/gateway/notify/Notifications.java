@@ -14,18 +14,21 @@ import org.yiyang.gateway.delivery.DeliveryWorker;
 import org.yiyang.gateway.delivery.MessageIntake;
 import org.yiyang.gateway.journal.Journal;
 import org.yiyang.gateway.journal.NewMessage;
+import org.yiyang.gateway.workflow.WorkflowDescriptor;
 
 /**
  * Journals one notification per change and facility, for the delivery worker to push to the
- * facility's webhook. The idempotency key (facility, Task id, version) makes a change journaled
- * once however often it is noticed; the ordering key (facility, referral) keeps one referral's
- * notifications in order. A notification is thin (ADR 0054): the event, ids and a link, never the
- * referral's content; the facility reads that with its own token.
+ * facility's webhook. Each workflow has its own journal flow ({@code <workflow>.notify}: {@code
+ * referral.notify}, {@code consultation.notify}). The idempotency key (facility, Task id, version)
+ * makes a change journaled once however often it is noticed; the ordering key (facility, instance)
+ * keeps one instance's notifications in order. A notification is thin (ADR 0054): the event, ids
+ * and a link, never the instance's content; the facility reads that with its own token.
  */
 @Component
 public class Notifications {
 
-  public static final String FLOW = "referral.notify";
+  /** The journal flow of the referral workflow's notifications. */
+  public static final String FLOW = flowOf("referral");
 
   /** A referral was first seen (a new up-referral, or a down-referral created by a hospital). */
   public static final String CREATED = "referral.created";
@@ -42,17 +45,7 @@ public class Notifications {
   /** Where the facility reads the referral, relative to the gateway's base URL. */
   public static final String REFERRAL_PATH = "/api/v1/referrals/";
 
-  /** Every text field a notification may carry; nothing else is ever sent. */
-  private static final List<String> TEXT_FIELDS =
-      List.of(
-          "eventId",
-          "event",
-          "facilityCode",
-          "referralId",
-          "taskId",
-          "status",
-          "previousStatus",
-          "occurredAt");
+  private static final String FLOW_SUFFIX = ".notify";
 
   /**
    * The objects a notification of a related resource may carry (the descriptor's {@code field})
@@ -61,6 +54,12 @@ public class Notifications {
    */
   static final Map<String, List<String>> OBJECT_FIELDS =
       Map.of("greenChannel", List.of("status", "previousStatus", "start", "end"));
+
+  /** The text fields a notification carries besides the instance's id, in their order. */
+  private static final List<String> BEFORE_ID = List.of("eventId", "event", "facilityCode");
+
+  private static final List<String> AFTER_ID =
+      List.of("taskId", "status", "previousStatus", "occurredAt");
 
   private final Journal journal;
   private final DeliveryWorker worker;
@@ -72,10 +71,41 @@ public class Notifications {
     this.webhooks = webhooks;
   }
 
-  /** One change of a referral Task, as it will be told to a facility. */
+  /** The journal flow of a workflow's notifications. */
+  public static String flowOf(String workflow) {
+    return workflow + FLOW_SUFFIX;
+  }
+
+  /** Whether a journal flow carries webhook notifications (of any workflow). */
+  public static boolean isNotifyFlow(String flow) {
+    return flow != null && flow.endsWith(FLOW_SUFFIX);
+  }
+
+  /**
+   * How a workflow's instances are named in its notifications: the id field ({@code referralId})
+   * and the link ({@code links.referral}: {@code /api/v1/referrals/<id>}).
+   *
+   * @param workflow the workflow's name, which names its journal flow
+   * @param idField the field carrying the instance's id
+   * @param link the name of the link to the instance
+   * @param path where the facility reads an instance, its id appended
+   */
+  public record Instance(String workflow, String idField, String link, String path) {
+
+    public static Instance of(WorkflowDescriptor w) {
+      return new Instance(w.name(), w.idField(), w.noun(), "/api/v1/" + w.path() + "/");
+    }
+
+    /** The referral workflow's, for notifications journaled before there were others. */
+    public static final Instance REFERRAL =
+        new Instance("referral", "referralId", "referral", "/api/v1/referrals/");
+  }
+
+  /** One change of a workflow's Task, as it will be told to a facility. */
   public record Change(
+      Instance instance,
       String event,
-      String referralId,
+      String instanceId,
       String taskId,
       long taskVersion,
       String status,
@@ -84,21 +114,22 @@ public class Notifications {
 
   /**
    * Journals the change for the facility if it has a webhook; returns whether it did. A facility
-   * without a webhook gets nothing and reads the referral itself.
+   * without a webhook gets nothing and reads the instance itself.
    */
   public boolean publish(String facilityCode, Change change) {
     if (webhooks.find(facilityCode).isEmpty()) {
       return false;
     }
-    String eventId = eventId(facilityCode, change.taskId(), change.taskVersion());
+    String flow = flowOf(change.instance().workflow());
+    String eventId = eventId(flow, facilityCode, change.taskId(), change.taskVersion());
     String payload = envelope(eventId, facilityCode, change).toString();
     Journal.Appended appended =
         journal.append(
             new NewMessage(
-                FLOW,
+                flow,
                 facilityCode,
-                MessageIntake.sha256(FLOW + "|" + facilityCode + "|" + change.referralId()),
-                FLOW + "|" + facilityCode + "|" + change.taskId() + "|" + change.taskVersion(),
+                MessageIntake.sha256(flow + "|" + facilityCode + "|" + change.instanceId()),
+                flow + "|" + facilityCode + "|" + change.taskId() + "|" + change.taskVersion(),
                 MessageIntake.sha256(payload),
                 payload,
                 eventId),
@@ -170,31 +201,6 @@ public class Notifications {
     }
   }
 
-  /** Stable per facility and Task version, so receivers can drop a repeat. */
-  static String eventId(String facilityCode, String taskId, long version) {
-    return UUID.nameUUIDFromBytes(
-            (FLOW + "|" + facilityCode + "|" + taskId + "|" + version)
-                .getBytes(StandardCharsets.UTF_8))
-        .toString();
-  }
-
-  static ObjectNode envelope(String eventId, String facilityCode, Change change) {
-    ObjectNode e = JsonNodeFactory.instance.objectNode();
-    e.put("eventId", eventId);
-    e.put("event", change.event());
-    e.put("facilityCode", facilityCode);
-    e.put("referralId", change.referralId());
-    e.put("taskId", change.taskId());
-    e.put("taskVersion", change.taskVersion());
-    e.put("status", change.status());
-    if (change.previousStatus() != null) {
-      e.put("previousStatus", change.previousStatus());
-    }
-    e.put("occurredAt", change.occurredAt().toString());
-    e.putObject("links").put("referral", REFERRAL_PATH + change.referralId());
-    return e;
-  }
-
   static ObjectNode envelope(String eventId, String facilityCode, RelatedChange change) {
     ObjectNode e = JsonNodeFactory.instance.objectNode();
     e.put("eventId", eventId);
@@ -211,38 +217,82 @@ public class Notifications {
     return e;
   }
 
+  /** Stable per facility and referral Task version, so receivers can drop a repeat. */
+  static String eventId(String facilityCode, String taskId, long version) {
+    return eventId(FLOW, facilityCode, taskId, version);
+  }
+
+  /** Stable per notification flow, facility and Task version. */
+  static String eventId(String flow, String facilityCode, String taskId, long version) {
+    return UUID.nameUUIDFromBytes(
+            (flow + "|" + facilityCode + "|" + taskId + "|" + version)
+                .getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  static ObjectNode envelope(String eventId, String facilityCode, Change change) {
+    ObjectNode e = JsonNodeFactory.instance.objectNode();
+    e.put("eventId", eventId);
+    e.put("event", change.event());
+    e.put("facilityCode", facilityCode);
+    e.put(change.instance().idField(), change.instanceId());
+    e.put("taskId", change.taskId());
+    e.put("taskVersion", change.taskVersion());
+    e.put("status", change.status());
+    if (change.previousStatus() != null) {
+      e.put("previousStatus", change.previousStatus());
+    }
+    e.put("occurredAt", change.occurredAt().toString());
+    e.putObject("links")
+        .put(change.instance().link(), change.instance().path() + change.instanceId());
+    return e;
+  }
+
   /**
    * What is sent of a journaled notification: the thin form's fields only, in its order, even for
-   * one journaled before notifications became thin (which carried the whole referral).
+   * one journaled before notifications became thin (which carried the whole referral). The instance
+   * is named by the id field of whichever workflow's it is.
    */
-  static ObjectNode thin(JsonNode journaled) {
+  static ObjectNode thin(JsonNode journaled, Collection<Instance> instances) {
     ObjectNode e = JsonNodeFactory.instance.objectNode();
-    for (String field : TEXT_FIELDS) {
-      JsonNode value = journaled.get(field);
-      if (value != null && value.isTextual()) {
-        e.put(field, value.asText());
+    BEFORE_ID.forEach(field -> copyText(journaled, e, field));
+    Instance named = null;
+    for (Instance instance : instances) {
+      if (named == null && journaled.path(instance.idField()).isTextual()) {
+        named = instance;
+        copyText(journaled, e, instance.idField());
       }
+    }
+    // A related resource's change (the green channel): its object, with the fields sent only.
+    OBJECT_FIELDS.forEach(
+        (name, sent) -> {
+          JsonNode object = journaled.get(name);
+          if (object != null && object.isObject()) {
+            ObjectNode o = e.putObject(name);
+            for (String s : sent) {
+              if (object.path(s).isTextual()) {
+                o.put(s, object.path(s).asText());
+              }
+            }
+          }
+        });
+    for (String field : AFTER_ID) {
+      copyText(journaled, e, field);
       if (field.equals("taskId") && journaled.path("taskVersion").isIntegralNumber()) {
         e.put("taskVersion", journaled.path("taskVersion").asLong());
       }
-      if (field.equals("referralId")) {
-        OBJECT_FIELDS.forEach(
-            (name, sent) -> {
-              JsonNode object = journaled.get(name);
-              if (object != null && object.isObject()) {
-                ObjectNode o = e.putObject(name);
-                for (String s : sent) {
-                  if (object.path(s).isTextual()) {
-                    o.put(s, object.path(s).asText());
-                  }
-                }
-              }
-            });
-      }
     }
-    if (journaled.path("referralId").isTextual()) {
-      e.putObject("links").put("referral", REFERRAL_PATH + journaled.path("referralId").asText());
+    if (named != null) {
+      e.putObject("links")
+          .put(named.link(), named.path() + journaled.path(named.idField()).asText());
     }
     return e;
+  }
+
+  private static void copyText(JsonNode from, ObjectNode to, String field) {
+    JsonNode value = from.get(field);
+    if (value != null && value.isTextual()) {
+      to.put(field, value.asText());
+    }
   }
 }

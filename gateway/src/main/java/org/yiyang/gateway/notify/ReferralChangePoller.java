@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
@@ -38,6 +39,7 @@ import org.yiyang.gateway.logging.SafeTrace;
 import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.gateway.notify.NotifyState.Handled;
 import org.yiyang.gateway.notify.NotifyState.HandledRelated;
+import org.yiyang.gateway.workflow.WorkflowChangeFeeds;
 import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /**
@@ -67,7 +69,7 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   private final FhirServer fhir;
   private final NotifyState state;
-  private final WorkflowChanges changes;
+  private final WorkflowChangeFeeds feeds;
   private final Notifications notifications;
   private final NotifyProperties properties;
   private final SubscriptionWakeUp wakeUp;
@@ -83,7 +85,7 @@ public class ReferralChangePoller implements SmartLifecycle {
   public ReferralChangePoller(
       FhirServer fhir,
       NotifyState state,
-      WorkflowChanges changes,
+      WorkflowChangeFeeds feeds,
       Notifications notifications,
       NotifyProperties properties,
       SubscriptionWakeUp wakeUp,
@@ -94,13 +96,15 @@ public class ReferralChangePoller implements SmartLifecycle {
     this.wakeUp = wakeUp;
     this.fhir = fhir;
     this.state = state;
-    this.changes = changes;
+    this.feeds = feeds;
     this.notifications = notifications;
     this.properties = properties;
     this.metrics = metrics;
     this.mode = mode;
-    for (WorkflowChanges.Related r : changes.related()) {
-      Notifications.checkSendable(r.event(), r.field(), r.values().keySet());
+    for (WorkflowChanges changes : feeds.all()) {
+      for (WorkflowChanges.Related r : changes.related()) {
+        Notifications.checkSendable(r.event(), r.field(), r.values().keySet());
+      }
     }
     scheduler = new ThreadPoolTaskScheduler();
     scheduler.setThreadNamePrefix("referral-poll-");
@@ -213,7 +217,7 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   /** A feed: one search whose results are handled one version at a time. */
   private record Feed(
-      String cursor, String resourceType, String param, String system, String code, Handler h) {}
+      String cursor, String resourceType, String param, List<Coding> codes, Handler h) {}
 
   @FunctionalInterface
   private interface Handler {
@@ -227,23 +231,26 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   private List<Feed> feeds() {
     List<Feed> feeds = new ArrayList<>();
+    // Every workflow's Tasks (referral, consultation: each by its Task code) in one search.
     feeds.add(
         new Feed(
             NotifyState.CURSOR,
             "Task",
             "code",
-            changes.taskCodeSystem(),
-            changes.taskCode(),
+            this.feeds.all().stream()
+                .map(f -> new Coding(f.taskCodeSystem(), f.taskCode(), null))
+                .toList(),
             (client, r, tell) -> handleTask(client, (Task) r)));
-    for (WorkflowChanges.Related related : changes.related()) {
-      feeds.add(
-          new Feed(
-              cursorOf(related),
-              related.resourceType(),
-              related.searchParam(),
-              related.system(),
-              related.code(),
-              (client, r, tell) -> handleRelated(related, r, tell)));
+    for (WorkflowChanges changes : this.feeds.all()) {
+      for (WorkflowChanges.Related related : changes.related()) {
+        feeds.add(
+            new Feed(
+                cursorOf(related),
+                related.resourceType(),
+                related.searchParam(),
+                List.of(new Coding(related.system(), related.code(), null)),
+                (client, r, tell) -> handleRelated(changes, related, r, tell)));
+      }
     }
     return feeds;
   }
@@ -294,7 +301,7 @@ public class ReferralChangePoller implements SmartLifecycle {
             .where(
                 new TokenClientParam(feed.param())
                     .exactly()
-                    .systemAndCode(feed.system(), feed.code()))
+                    .codings(feed.codes().toArray(Coding[]::new)))
             .sort()
             .ascending("_lastUpdated")
             .count(properties.pageSize())
@@ -472,6 +479,11 @@ public class ReferralChangePoller implements SmartLifecycle {
 
   /** Handles the versions of a Task not handled yet; returns how many. */
   private int handleTask(IGenericClient client, Task latest) {
+    Optional<WorkflowChanges> workflow = feeds.of(latest);
+    if (workflow.isEmpty()) {
+      return 0;
+    }
+    WorkflowChanges changes = workflow.get();
     String taskId = latest.getIdElement().getIdPart();
     long version =
         versionOf(latest).orElseThrow(() -> new Unusable("Task without a numeric version id"));
@@ -502,7 +514,7 @@ public class ReferralChangePoller implements SmartLifecycle {
         if (step.unusable() != null) {
           throw new Unusable(step.unusable());
         }
-        notify(step);
+        notify(changes, step);
       } catch (RuntimeException e) {
         if (!setAsideable(e)) {
           throw e;
@@ -524,7 +536,8 @@ public class ReferralChangePoller implements SmartLifecycle {
         throw e;
       }
       log.warn(
-          "Referral Task {}: its request not brought in line ({})",
+          "{} Task {}: its request not brought in line ({})",
+          changes.workflow(),
           taskId,
           e.getClass().getSimpleName());
     }
@@ -582,7 +595,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     return new ArrayList<>(versions.values());
   }
 
-  private void notify(Step step) {
+  private void notify(WorkflowChanges changes, Step step) {
     if (step.event() == null) {
       return;
     }
@@ -598,7 +611,8 @@ public class ReferralChangePoller implements SmartLifecycle {
       if (e.getStatusCode() == 404 || e.getStatusCode() == 410) {
         // The referral is gone (deleted, expunged): there is nobody left to tell.
         log.info(
-            "Referral Task {} version {}: its referral is gone (HTTP {}); no notification",
+            "{} Task {} version {}: its instance is gone (HTTP {}); no notification",
+            changes.workflow(),
             v.getIdElement().getIdPart(),
             v.getIdElement().getVersionIdPart(),
             e.getStatusCode());
@@ -612,6 +626,7 @@ public class ReferralChangePoller implements SmartLifecycle {
     WorkflowChanges.Concerned d = described.get();
     Notifications.Change change =
         new Notifications.Change(
+            Notifications.Instance.of(changes.descriptor()),
             step.event(),
             d.id(),
             v.getIdElement().getIdPart(),
@@ -629,7 +644,8 @@ public class ReferralChangePoller implements SmartLifecycle {
    * is told of it (its status and times) differs from the version handled last, unless its status
    * is a quiet one; two changes between polls are told as one, as it stands.
    */
-  private int handleRelated(WorkflowChanges.Related related, Resource latest, boolean tell) {
+  private int handleRelated(
+      WorkflowChanges changes, WorkflowChanges.Related related, Resource latest, boolean tell) {
     String type = related.resourceType();
     String id = latest.getIdElement().getIdPart();
     long version =

@@ -12,17 +12,21 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.security.Keyring;
+import org.yiyang.gateway.workflow.WorkflowChangeFeeds;
 import org.yiyang.gateway.workflow.WorkflowChanges;
 
 /**
- * Asks the FHIR server for a rest-hook Subscription on referral Tasks whose notifications (no
- * payload) only wake the poller. Created by a fixed id, so a restart updates it instead of adding
- * one. Without it (switched off, refused, never activated) polling alone still finds every change.
+ * Asks the FHIR server for a rest-hook Subscription on each workflow's Tasks whose notifications
+ * (no payload) only wake the poller. Each is created by a fixed id, so a restart updates it instead
+ * of adding one. Without it (switched off, refused, never activated) polling alone still finds
+ * every change.
  */
 @Component
 public class SubscriptionWakeUp {
 
-  public static final String SUBSCRIPTION_ID = "yiyang-gateway-referral-tasks";
+  /** The referral workflow's Subscription; each workflow has one, {@link #subscriptionId}. */
+  public static final String SUBSCRIPTION_ID = subscriptionId("referral");
+
   public static final String CALLBACK_PATH = "/api/v1/fhir/notifications";
 
   /** The caller the wake-up call authenticates as (role notifier, ADR 0050). */
@@ -36,7 +40,7 @@ public class SubscriptionWakeUp {
   private final NotifyProperties properties;
   private final Environment environment;
   private final Keyring keyring;
-  private final WorkflowChanges changes;
+  private final WorkflowChangeFeeds feeds;
   private volatile boolean requested;
   private volatile boolean active;
   private volatile boolean settled;
@@ -50,9 +54,9 @@ public class SubscriptionWakeUp {
       NotifyProperties properties,
       Environment environment,
       Keyring keyring,
-      WorkflowChanges changes) {
+      WorkflowChangeFeeds feeds) {
     this.fhir = fhir;
-    this.changes = changes;
+    this.feeds = feeds;
     this.properties = properties;
     this.environment = environment;
     this.keyring = keyring;
@@ -90,26 +94,34 @@ public class SubscriptionWakeUp {
     lastTry = now;
     try {
       if (!requested) {
-        fhir.client().update().resource(subscription()).execute();
+        for (WorkflowChanges feed : feeds.all()) {
+          fhir.client().update().resource(subscription(feed)).execute();
+        }
         requested = true;
         requestedAt = now;
         mode = "polling only: subscription requested, not active yet";
       }
-      Subscription stored =
-          fhir.client()
-              .read()
-              .resource(Subscription.class)
-              .withId(new IdType("Subscription", SUBSCRIPTION_ID))
-              .execute();
-      if (stored.getStatus() == Subscription.SubscriptionStatus.ACTIVE) {
+      Subscription.SubscriptionStatus status = Subscription.SubscriptionStatus.ACTIVE;
+      for (WorkflowChanges feed : feeds.all()) {
+        Subscription stored =
+            fhir.client()
+                .read()
+                .resource(Subscription.class)
+                .withId(new IdType("Subscription", subscriptionId(feed.workflow())))
+                .execute();
+        if (stored.getStatus() != Subscription.SubscriptionStatus.ACTIVE) {
+          status = stored.getStatus();
+        }
+      }
+      if (status == Subscription.SubscriptionStatus.ACTIVE) {
         active = true;
         mode = "subscription";
-        log.info("Referral change detection: woken by a FHIR Subscription, polling as fallback");
-      } else if (stored.getStatus() == Subscription.SubscriptionStatus.ERROR
-          || stored.getStatus() == Subscription.SubscriptionStatus.OFF) {
-        mode = "polling only: the FHIR server set the subscription " + stored.getStatus().toCode();
+        log.info("Workflow change detection: woken by FHIR Subscriptions, polling as fallback");
+      } else if (status == Subscription.SubscriptionStatus.ERROR
+          || status == Subscription.SubscriptionStatus.OFF) {
+        mode = "polling only: the FHIR server set a subscription " + status.toCode();
       } else if (!now.isBefore(requestedAt.plus(ACTIVATION))) {
-        mode = "polling only: the FHIR server has not activated the subscription";
+        mode = "polling only: the FHIR server has not activated the subscriptions";
       }
     } catch (FhirClientConnectionException e) {
       mode = "polling only: FHIR server unreachable when requesting the subscription";
@@ -132,19 +144,33 @@ public class SubscriptionWakeUp {
   }
 
   private void removeLeftover() {
-    try {
-      fhir.client().delete().resourceById(new IdType("Subscription", SUBSCRIPTION_ID)).execute();
-    } catch (RuntimeException e) {
-      // None there, or the server is away: it only ever wakes a poller, which is harmless.
+    for (WorkflowChanges feed : feeds.all()) {
+      try {
+        fhir.client()
+            .delete()
+            .resourceById(new IdType("Subscription", subscriptionId(feed.workflow())))
+            .execute();
+      } catch (RuntimeException e) {
+        // None there, or the server is away: it only ever wakes a poller, which is harmless.
+      }
     }
   }
 
-  private Subscription subscription() {
+  /** The fixed id of a workflow's Subscription, so a restart updates it instead of adding one. */
+  public static String subscriptionId(String workflow) {
+    return "yiyang-gateway-" + workflow + "-tasks";
+  }
+
+  /**
+   * One Subscription per workflow, each on its Task code: the embedded server's matcher did not
+   * wake the gateway for a criteria joining two codes of different systems with a comma.
+   */
+  private Subscription subscription(WorkflowChanges feed) {
     Subscription s = new Subscription();
-    s.setId(SUBSCRIPTION_ID);
+    s.setId(subscriptionId(feed.workflow()));
     s.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-    s.setReason("Yiyang Gateway: wake up on changed referral Tasks");
-    s.setCriteria("Task?code=" + changes.taskCodeSystem() + "|" + changes.taskCode());
+    s.setReason("Yiyang Gateway: wake up on changed " + feed.workflow() + " Tasks");
+    s.setCriteria("Task?code=" + feed.taskCodeSystem() + "|" + feed.taskCode());
     Subscription.SubscriptionChannelComponent channel = s.getChannel();
     channel.setType(Subscription.SubscriptionChannelType.RESTHOOK);
     channel.setEndpoint(callbackBase() + CALLBACK_PATH);

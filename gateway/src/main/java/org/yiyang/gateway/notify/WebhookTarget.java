@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.delivery.DeliveryTarget;
+import org.yiyang.gateway.delivery.DeliveryTargets;
 import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
+import org.yiyang.gateway.workflow.Workflows;
 import org.yiyang.profiles.ErrorCode;
 
 /**
@@ -28,7 +30,7 @@ import org.yiyang.profiles.ErrorCode;
  * the delivery worker; a refused URL or address, a redirect or any other answer dead-letters it.
  */
 @Component
-public class WebhookTarget implements DeliveryTarget {
+public class WebhookTarget implements DeliveryTargets {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookTarget.class);
   private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 412, 425, 429);
@@ -39,11 +41,34 @@ public class WebhookTarget implements DeliveryTarget {
   private final WebhookUrlPolicy policy;
   private final WebhookHttp http;
   private final Clock clock;
+  private final List<Notifications.Instance> instances;
 
   @Autowired
   public WebhookTarget(
+      Webhooks webhooks,
+      NotifyProperties properties,
+      WebhookUrlPolicy policy,
+      WebhookHttp http,
+      Workflows workflows) {
+    this(
+        webhooks,
+        properties,
+        policy,
+        http,
+        Clock.systemUTC(),
+        workflows.all().stream().map(Notifications.Instance::of).toList());
+  }
+
+  /** The referral workflow's notifications only (tests). */
+  WebhookTarget(
       Webhooks webhooks, NotifyProperties properties, WebhookUrlPolicy policy, WebhookHttp http) {
-    this(webhooks, properties, policy, http, Clock.systemUTC());
+    this(
+        webhooks,
+        properties,
+        policy,
+        http,
+        Clock.systemUTC(),
+        List.of(Notifications.Instance.REFERRAL));
   }
 
   WebhookTarget(
@@ -51,7 +76,9 @@ public class WebhookTarget implements DeliveryTarget {
       NotifyProperties properties,
       WebhookUrlPolicy policy,
       WebhookHttp http,
-      Clock clock) {
+      Clock clock,
+      List<Notifications.Instance> instances) {
+    this.instances = List.copyOf(instances);
     this.webhooks = webhooks;
     this.properties = properties;
     this.policy = policy;
@@ -73,12 +100,32 @@ public class WebhookTarget implements DeliveryTarget {
     }
   }
 
+  /**
+   * One target per workflow's notification flow ({@code referral.notify} …), all delivered here.
+   */
   @Override
-  public String flow() {
-    return Notifications.FLOW;
+  public List<DeliveryTarget> targets() {
+    return instances.stream()
+        .map(Notifications.Instance::workflow)
+        .map(Notifications::flowOf)
+        .distinct()
+        .<DeliveryTarget>map(
+            flow ->
+                new DeliveryTarget() {
+                  @Override
+                  public String flow() {
+                    return flow;
+                  }
+
+                  @Override
+                  public ApiResponse deliver(String payload) {
+                    return WebhookTarget.this.deliver(payload);
+                  }
+                })
+        .toList();
   }
 
-  @Override
+  /** Delivers one journaled notification, of any workflow. */
   public ApiResponse deliver(String payload) {
     JsonNode envelope;
     try {
@@ -89,7 +136,7 @@ public class WebhookTarget implements DeliveryTarget {
     String facilityCode = envelope.path("facilityCode").asText();
     Webhooks.Webhook webhook = webhooks.find(facilityCode).orElse(null);
     if (webhook == null) {
-      // Removed since the change was journaled: nothing to send; the referral stays readable.
+      // Removed since the change was journaled: nothing to send; the instance stays readable.
       return ApiResponse.of(204, null, "no-webhook");
     }
     URI uri;
@@ -98,7 +145,8 @@ public class WebhookTarget implements DeliveryTarget {
     } catch (WebhookUrlPolicy.RefusedUrlException e) {
       throw refused(facilityCode, e.rule(), e);
     }
-    byte[] body = Notifications.thin(envelope).toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        Notifications.thin(envelope, instances).toString().getBytes(StandardCharsets.UTF_8);
     long now = clock.instant().getEpochSecond();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(WebhookSignature.EVENT_ID_HEADER, envelope.path("eventId").asText());

@@ -78,7 +78,7 @@ public final class WebhookEvents {
           "%s %s %s %s -> %s signature=%s%n",
           event.path("occurredAt").asText("-"),
           event.path("event").asText("-"),
-          event.path("referralId").asText("-"),
+          event.path("referralId").asText(event.path("consultationId").asText("-")),
           states.path("previousStatus").asText("-"),
           states.path("status").asText("-"),
           valid ? "valid" : "INVALID");

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.gclient.IQuery;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
+import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
 
@@ -108,6 +110,71 @@ public class FhirWorkflowStore implements WorkflowStore {
     return found.getEntry().stream()
         .map(e -> e.getResource().getIdElement().getIdPart())
         .findFirst();
+  }
+
+  @Override
+  public Page list(String facilityCode, String status, Instant since, int offset, int count) {
+    String system = recordNoSystemPrefix + facilityCode;
+    StringBuilder url = new StringBuilder("Task?");
+    param(url, "code", workflow.taskCodeSystem() + "|" + workflow.taskCode());
+    // The facility's own numbering system, any number in it: its instances and no one else's.
+    param(url, "identifier", system + "|");
+    if (status != null) {
+      param(url, "status", status);
+    }
+    if (since != null) {
+      param(url, "_lastUpdated", "ge" + since);
+    }
+    param(url, "_sort", "-_lastUpdated");
+    param(url, "_count", String.valueOf(count));
+    param(url, "_offset", String.valueOf(offset));
+    param(url, "_total", "accurate");
+    Bundle found =
+        fhir.client()
+            .search()
+            .byUrl(url.toString())
+            .returnBundle(Bundle.class)
+            .cacheControl(FhirServer.NO_CACHE)
+            .execute();
+    List<Listed> instances = new ArrayList<>();
+    for (Task task : resources(found, Task.class)) {
+      var focus = task.getFocus().getReferenceElement();
+      if (!workflow.requestResource().equals(focus.getResourceType()) || !focus.hasIdPart()) {
+        continue;
+      }
+      String recordNo =
+          task.getIdentifier().stream()
+              .filter(i -> system.equals(i.getSystem()))
+              .map(org.hl7.fhir.r4.model.Identifier::getValue)
+              .findFirst()
+              .orElse(null);
+      org.hl7.fhir.r4.model.Identifier resident = task.getFor().getIdentifier();
+      String residentNo =
+          resident != null
+                  && resident.hasSystem()
+                  && resident.getSystem().startsWith(Canonical.RESIDENT_NO_SYSTEM_PREFIX)
+              ? resident.getValue()
+              : null;
+      instances.add(
+          new Listed(
+              focus.getIdPart(),
+              recordNo,
+              residentNo,
+              task.hasStatus() ? task.getStatus().toCode() : null,
+              task.hasLastModified()
+                  ? task.getLastModifiedElement().getValueAsString()
+                  : task.getMeta().getLastUpdatedElement().getValueAsString()));
+    }
+    return new Page(found.hasTotal() ? found.getTotal() : instances.size(), instances);
+  }
+
+  private static void param(StringBuilder url, String name, String value) {
+    if (url.charAt(url.length() - 1) != '?') {
+      url.append('&');
+    }
+    url.append(name)
+        .append('=')
+        .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

@@ -34,7 +34,11 @@ public final class StateTable {
    * @param from the states it may be taken in
    * @param via states it may pass through on its way, each its own Task version, when the direct
    *     step is not in the table (accepting a referral not yet received passes through received)
+   * @param to the state it leads to; null for an action that resumes
    * @param by per direction, the parties that may take it
+   * @param resumes whether it leads back to the state the Task was in before the current one (out
+   *     of on-hold), which must be a legal step from the current state
+   * @param intake the record flow its body is taken in by before the Task moves, if any
    */
   public record Action(
       String name,
@@ -42,7 +46,27 @@ public final class StateTable {
       List<String> via,
       String to,
       Map<String, Set<Party>> by,
-      boolean reasonRequired) {}
+      boolean reasonRequired,
+      boolean resumes,
+      Intake intake) {
+
+    /** An action that moves the Task to a fixed state and has no body but a reason. */
+    public Action(
+        String name,
+        Set<String> from,
+        List<String> via,
+        String to,
+        Map<String, Set<Party>> by,
+        boolean reasonRequired) {
+      this(name, from, via, to, by, reasonRequired, false, null);
+    }
+  }
+
+  /**
+   * The record an action takes in: its body, of the record flow {@code flow}, whose fields named in
+   * {@code fill} the gateway sets from the rendered instance (record field → instance field).
+   */
+  public record Intake(String flow, Map<String, String> fill) {}
 
   private final String noun;
   private final String doc;
@@ -78,6 +102,16 @@ public final class StateTable {
         });
     for (Action action : actions.values()) {
       String at = "actions." + action.name();
+      if (action.resumes()) {
+        for (String from : action.from()) {
+          requireState(at + ".from", from);
+          if (!next.containsKey(from)) {
+            throw new IllegalArgumentException(
+                at + ".from: " + from + " is final, there is nothing to resume");
+          }
+        }
+        continue;
+      }
       requireState(at + ".to", action.to());
       action.via().forEach(v -> requireState(at + ".via", v));
       for (String from : action.from()) {
@@ -127,7 +161,24 @@ public final class StateTable {
    *     the action cannot be taken in this state
    */
   public List<String> steps(String current, String action) {
+    return steps(current, action, null);
+  }
+
+  /**
+   * The same, for any action: one that resumes goes back to {@code previous}, the state the Task
+   * was in before the current one, if that step is in the table.
+   *
+   * @throws GatewayException {@link ErrorCode#ILLEGAL_TRANSITION} (409) naming {@code status} when
+   *     the action cannot be taken in this state
+   */
+  public List<String> steps(String current, String action, String previous) {
     Action a = actions.get(action);
+    if (a.resumes()) {
+      if (!a.from().contains(current) || previous == null || !allowed(current, previous)) {
+        throw illegal(current, previous == null ? "the state before it" : previous);
+      }
+      return List.of(previous);
+    }
     List<String> route = a.from().contains(current) ? route(current, a) : List.of();
     if (route.isEmpty()) {
       throw illegal(current, a.to());

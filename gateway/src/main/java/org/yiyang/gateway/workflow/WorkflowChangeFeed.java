@@ -14,25 +14,23 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.FlowSteps;
-import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.mappings.MappingException;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.Fhir;
 
 /**
- * The change feed of the referral workflow for {@code notify}: the facility a changed Task concerns
- * is found by rendering the instance as its parties read it (the descriptor's read mapping, the
- * same JSON as {@code GET /api/v1/referrals/{id}}); none of it is sent (notifications are thin, ADR
- * 0054). An instance the mapping cannot render (e.g. written by a hospital without the regional
- * profile) is told by its Task's parties rather than not at all: every Organization among the
- * Task's requester and owner with a USCC identifier. A related resource (the green-channel
- * Appointment, ADR 0062) concerns the facility of the instance it refers to.
+ * The change feed of one workflow for {@code notify}: the facility a changed Task concerns is found
+ * by rendering the instance as its parties read it (the descriptor's read mapping, the same JSON as
+ * {@code GET /api/v1/<path>/{id}}); none of it is sent (notifications are thin, ADR 0054). An
+ * instance the mapping cannot render (e.g. written by a hospital without the regional profile) is
+ * told by its Task's parties rather than not at all: every Organization among the Task's requester
+ * and owner with a USCC identifier. A related resource (the green-channel Appointment, ADR 0062)
+ * concerns the facility of the instance it refers to. One per descriptor ({@link
+ * WorkflowChangeFeeds}).
  */
-@Component
 public class WorkflowChangeFeed implements WorkflowChanges {
 
   private static final Logger log = LoggerFactory.getLogger(WorkflowChangeFeed.class);
@@ -41,19 +39,24 @@ public class WorkflowChangeFeed implements WorkflowChanges {
   private final WorkflowStore store;
   private final FlowSteps steps;
   private final FhirServer fhir;
-  private final ReferralRequestStatus requestStatus;
+  private final RequestStatus requestStatus;
 
   public WorkflowChangeFeed(
-      Workflows workflows,
-      WorkflowStores stores,
+      WorkflowDescriptor workflow,
+      WorkflowStore store,
       FlowSteps steps,
       FhirServer fhir,
-      ReferralRequestStatus requestStatus) {
-    this.workflow = workflows.byName(Workflows.REFERRAL);
-    this.store = stores.of(workflow.name());
+      RequestStatus requestStatus) {
+    this.workflow = workflow;
+    this.store = store;
     this.steps = steps;
     this.fhir = fhir;
     this.requestStatus = requestStatus;
+  }
+
+  @Override
+  public WorkflowDescriptor descriptor() {
+    return workflow;
   }
 
   @Override

@@ -52,6 +52,9 @@ public interface WorkflowChanges {
   /** The name of the workflow (its descriptor's {@code name}). */
   String workflow();
 
+  /** The workflow's descriptor: its API path and the field naming an instance's id. */
+  WorkflowDescriptor descriptor();
+
   /** The workflow's Tasks carry this {@code Task.code}: {@code system|code}. */
   String taskCodeSystem();
 

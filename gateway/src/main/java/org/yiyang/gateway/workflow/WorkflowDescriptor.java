@@ -139,15 +139,28 @@ public record WorkflowDescriptor(
                           b.getValue().forEach(p -> parties.add(Party.of(p.asText())));
                           by.put(b.getKey(), parties);
                         });
+                StateTable.Intake intake = null;
+                if (a.has("intake")) {
+                  Map<String, String> fill = new LinkedHashMap<>();
+                  a.path("intake")
+                      .path("fill")
+                      .properties()
+                      .forEach(f -> fill.put(f.getKey(), f.getValue().asText()));
+                  intake =
+                      new StateTable.Intake(
+                          a.path("intake").path("flow").asText(), Map.copyOf(fill));
+                }
                 actions.put(
                     e.getKey(),
                     new StateTable.Action(
                         e.getKey(),
                         texts(a.path("from")),
                         List.copyOf(texts(a.path("via"))),
-                        a.path("to").asText(),
+                        a.path("to").asText(null),
                         by,
-                        "required".equals(a.path("reason").asText())));
+                        "required".equals(a.path("reason").asText()),
+                        a.path("resume").asBoolean(false),
+                        intake));
               });
       String noun = d.path("noun").asText();
       StateTable table =

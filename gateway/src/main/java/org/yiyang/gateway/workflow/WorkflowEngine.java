@@ -1,10 +1,18 @@
 package org.yiyang.gateway.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.ProducerTemplate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Task;
@@ -14,7 +22,9 @@ import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.flow.FlowSteps;
 import org.yiyang.gateway.flow.RecordKeys;
-import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
+import org.yiyang.gateway.flow.record.RecordFlow;
+import org.yiyang.gateway.flow.record.RecordIntake;
+import org.yiyang.gateway.flow.resident.ResidentIntake;
 import org.yiyang.gateway.security.Caller;
 import org.yiyang.gateway.security.Role;
 import org.yiyang.gateway.security.Tenancy;
@@ -41,19 +51,28 @@ public class WorkflowEngine {
   public static final String ACTION = "yyWorkflowAction";
   public static final String FACILITY_CODE = "yyFacilityCode";
   public static final String RECORD_NO = "yyWorkflowRecordNo";
+  public static final String LIST_STATE = "yyWorkflowListState";
+  public static final String LIST_SINCE = "yyWorkflowListSince";
+  public static final String LIST_PAGE = "yyWorkflowListPage";
+  public static final String LIST_SIZE = "yyWorkflowListSize";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Workflows workflows;
   private final WorkflowStores stores;
   private final FlowSteps steps;
   private final RegionalValidator validator;
-  private final ReferralRequestStatus requestStatus;
+  private final RequestStatus requestStatus;
+  private final ProducerTemplate producer;
 
   public WorkflowEngine(
       Workflows workflows,
       WorkflowStores stores,
       FlowSteps steps,
       RegionalValidator validator,
-      ReferralRequestStatus requestStatus) {
+      RequestStatus requestStatus,
+      ProducerTemplate producer) {
+    this.producer = producer;
     this.workflows = workflows;
     this.stores = stores;
     this.steps = steps;
@@ -97,18 +116,25 @@ public class WorkflowEngine {
 
   /**
    * {@code POST /api/v1/<path>/{id}/{action}}: checks who may take the action and in which state,
-   * moves the Task on with {@code If-Match} on the version read, brings the request in line, and
-   * answers the instance as it is now.
+   * takes in the record an action carries (its descriptor's {@code intake}: checked, mapped,
+   * journaled and delivered like any record, with the fields {@code fill} names set from the
+   * instance), moves the Task on with {@code If-Match} on the version read, brings the request in
+   * line, and answers the instance as it is now. A record that is refused, or only accepted for
+   * later delivery (202), is answered as such and the Task does not move.
    */
   public ApiResponse act(
       @Header(WORKFLOW) String workflow,
       @Header(INSTANCE_ID) String id,
       @Header(Tenancy.CALLER) Caller caller,
       @Header(ACTION) String action,
+      @Header(ResidentIntake.CORRELATION_ID) String correlationId,
+      @Header(RecordIntake.IDEMPOTENCY_KEY) String idempotencyKey,
       byte[] body) {
     WorkflowDescriptor w = workflows.byName(workflow);
     StateTable table = w.table();
-    String reason = reason(w, action, body);
+    StateTable.Action a = table.actions().get(action);
+    String reason = a.intake() == null ? reason(w, action, body) : null;
+    JsonNode record = a.intake() == null ? null : steps.parseJson(body);
     Bundle read = requireInstance(w, id);
     JsonNode json = render(w, read);
     requireParty(w, json, caller);
@@ -129,12 +155,24 @@ public class WorkflowEngine {
                         "status",
                         "status: the " + w.noun() + " has no Task, so its state cannot change."));
     String current = task.hasStatus() ? task.getStatus().toCode() : null;
-    List<String> route = table.steps(current, action);
+    List<String> route =
+        table.steps(current, action, a.resumes() ? previousState(read, current) : null);
+    if (a.intake() != null) {
+      ApiResponse taken =
+          takeIn(a.intake(), (ObjectNode) record, json, caller, correlationId, idempotencyKey);
+      if (taken.status() != 200 && taken.status() != 201) {
+        return taken;
+      }
+    }
     String target = route.get(route.size() - 1);
     String version = task.getMeta().getVersionId();
     for (String step : route) {
       task.setStatus(TaskStatus.fromCode(step));
       task.setLastModified(new Date());
+      if (a.resumes()) {
+        // The reason it was held (more material needed) no longer holds.
+        task.setStatusReason(null);
+      }
       if (step.equals(target) && reason != null) {
         task.setStatusReason(new CodeableConcept().setText(reason));
       }
@@ -144,6 +182,159 @@ public class WorkflowEngine {
     // The request follows its Task (issue 26): completed, revoked.
     requestStatus.follow(task);
     return ApiResponse.of(200, render(w, requireInstance(w, id)), action);
+  }
+
+  /**
+   * The state a Task was in before its current one: the status of the newest of its versions (the
+   * read's history entries) whose status differs from the current one; null when the read has no
+   * such version.
+   */
+  static String previousState(Bundle read, String current) {
+    List<Task> versions = new ArrayList<>();
+    for (Bundle.BundleEntryComponent entry : read.getEntry()) {
+      if (entry.getResource() instanceof Task t
+          && entry.getFullUrl() != null
+          && entry.getFullUrl().contains(WorkflowStore.HISTORY_SEGMENT)
+          && t.getMeta().getVersionId() != null
+          && t.getMeta().getVersionId().matches("^[0-9]{1,9}$")) {
+        versions.add(t);
+      }
+    }
+    versions.sort(
+        Comparator.comparingInt((Task t) -> Integer.parseInt(t.getMeta().getVersionId()))
+            .reversed());
+    for (Task version : versions) {
+      String status = version.hasStatus() ? version.getStatus().toCode() : null;
+      if (status != null && !status.equals(current)) {
+        return status;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The action's record, through its record flow's intake route, as the caller: the fields the
+   * descriptor fills are the instance's, whatever the body said.
+   */
+  private ApiResponse takeIn(
+      StateTable.Intake intake,
+      ObjectNode record,
+      JsonNode instance,
+      Caller caller,
+      String correlationId,
+      String idempotencyKey) {
+    intake
+        .fill()
+        .forEach(
+            (field, from) -> {
+              JsonNode value = instance.get(from);
+              if (value == null || value.isNull()) {
+                record.remove(field);
+              } else {
+                record.set(field, value.deepCopy());
+              }
+            });
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(record);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("A parsed record cannot be written back", e);
+    }
+    Exchange taken =
+        producer.send(
+            RecordFlow.toFhirEndpoint(intake.flow()),
+            ex -> {
+              ex.getMessage().setBody(bytes);
+              ex.getMessage().setHeader(Tenancy.CALLER, caller);
+              ex.getMessage().setHeader(ResidentIntake.CORRELATION_ID, correlationId);
+              if (idempotencyKey != null) {
+                ex.getMessage().setHeader(RecordIntake.IDEMPOTENCY_KEY, idempotencyKey);
+              }
+            });
+    if (taken.getException() instanceof RuntimeException e) {
+      throw e;
+    }
+    if (taken.getException() != null) {
+      throw new IllegalStateException(taken.getException());
+    }
+    return (ApiResponse) taken.getMessage().getBody();
+  }
+
+  /**
+   * {@code GET /api/v1/<path>?state=&since=&page=&size=}: the caller's own instances, the most
+   * recently changed first, as their Tasks say them (no clinical content): id, number, resident,
+   * state, last change and link. Parameters are checked and named when wrong (400 GW-1003).
+   */
+  public ApiResponse list(
+      @Header(WORKFLOW) String workflow,
+      @Header(Tenancy.CALLER) Caller caller,
+      @Header(LIST_STATE) String state,
+      @Header(LIST_SINCE) String since,
+      @Header(LIST_PAGE) String page,
+      @Header(LIST_SIZE) String size) {
+    WorkflowDescriptor w = workflows.byName(workflow);
+    if (state != null && !w.table().states().contains(state)) {
+      throw GatewayException.of(
+          ErrorCode.INVALID_VALUE,
+          "state",
+          "state: must be one of "
+              + String.join(", ", new java.util.TreeSet<>(w.table().states())));
+    }
+    Instant from = null;
+    if (since != null) {
+      try {
+        from = OffsetDateTime.parse(since).toInstant();
+      } catch (DateTimeParseException e) {
+        throw GatewayException.of(
+            ErrorCode.INVALID_VALUE,
+            "since",
+            "since: must be a date-time with offset, e.g. 2025-06-01T00:00:00+08:00");
+      }
+    }
+    int pageNo = number("page", page, 0, 0, 10_000);
+    int pageSize = number("size", size, 20, 1, 100);
+    if (caller == null || caller.uscc() == null) {
+      throw GatewayException.of(ErrorCode.FORBIDDEN, "", "Only a facility lists its own.");
+    }
+    WorkflowStore.Page found =
+        stores.of(workflow).list(caller.uscc(), state, from, pageNo * pageSize, pageSize);
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put("total", found.total());
+    answer.put("page", pageNo);
+    answer.put("size", pageSize);
+    var items = answer.putArray(w.path());
+    for (WorkflowStore.Listed i : found.instances()) {
+      ObjectNode item = items.addObject();
+      item.put(w.idField(), i.id());
+      if (i.recordNo() != null) {
+        item.put(w.recordNoField(), i.recordNo());
+      }
+      if (i.residentNo() != null) {
+        item.put("residentNo", i.residentNo());
+      }
+      item.put("status", i.status());
+      item.put("lastModified", i.lastModified());
+      item.put("link", w.instancePath(i.id()));
+    }
+    return ApiResponse.of(200, answer, "ok");
+  }
+
+  private static int number(String name, String value, int absent, int min, int max) {
+    if (value == null) {
+      return absent;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw GatewayException.of(
+        ErrorCode.INVALID_VALUE,
+        name,
+        name + ": must be a whole number from " + min + " to " + max);
   }
 
   /**

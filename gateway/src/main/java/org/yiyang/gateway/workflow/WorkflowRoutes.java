@@ -5,9 +5,10 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.error.ErrorRoutes;
 
 /**
- * Each workflow's reads and actions: {@code <name>.read}, {@code <name>.read-by-number} and {@code
- * <name>.act}, all run by the {@link WorkflowEngine}. Creating an instance is its intake record
- * route ({@code <intake>.to-fhir}): checked, mapped, validated, journaled, delivered.
+ * Each workflow's reads, list and actions: {@code <name>.read}, {@code <name>.read-by-number},
+ * {@code <name>.list} and {@code <name>.act}, all run by the {@link WorkflowEngine}. Creating an
+ * instance is its intake record route ({@code <intake>.to-fhir}): checked, mapped, validated,
+ * journaled, delivered.
  */
 @Component
 public class WorkflowRoutes extends RouteBuilder {
@@ -32,6 +33,10 @@ public class WorkflowRoutes extends RouteBuilder {
     return "direct:" + workflow + ".act";
   }
 
+  public static String list(String workflow) {
+    return "direct:" + workflow + ".list";
+  }
+
   @Override
   public void configure() {
     for (WorkflowDescriptor w : workflows.all()) {
@@ -50,6 +55,11 @@ public class WorkflowRoutes extends RouteBuilder {
           .routeConfigurationId(ErrorRoutes.ID)
           .setHeader(WorkflowEngine.WORKFLOW, constant(w.name()))
           .bean(engine, "act");
+      from(list(w.name()))
+          .routeId(w.name() + ".list")
+          .routeConfigurationId(ErrorRoutes.ID)
+          .setHeader(WorkflowEngine.WORKFLOW, constant(w.name()))
+          .bean(engine, "list");
     }
   }
 }

@@ -24,6 +24,23 @@ public interface WorkflowStore {
   Optional<String> idByNumber(String facilityCode, String recordNo);
 
   /**
+   * One page of a facility's instances, the most recently changed first: their Tasks, found by the
+   * facility's own numbering system (so only its own), of one state if {@code status} is given,
+   * changed at or after {@code since} if given.
+   */
+  Page list(String facilityCode, String status, java.time.Instant since, int offset, int count);
+
+  /** A page of instances and how many there are in all. */
+  record Page(int total, java.util.List<Listed> instances) {}
+
+  /**
+   * One instance in a list, as its Task says it: the request's id, the facility's number, the
+   * resident's number, the state and when the Task last changed.
+   */
+  record Listed(
+      String id, String recordNo, String residentNo, String status, String lastModified) {}
+
+  /**
    * Updates the Task only if it is still at {@code version} ({@code If-Match}); the loser of two
    * writers gets 409 {@code CONCURRENT_CHANGE}.
    *

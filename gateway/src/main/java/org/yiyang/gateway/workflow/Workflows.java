@@ -49,11 +49,30 @@ public class Workflows {
       if (recordFlows.all().stream().noneMatch(f -> f.name().equals(w.intake()))) {
         throw new IllegalStateException(file + ": intake: no record flow " + w.intake());
       }
+      for (StateTable.Action action : w.table().actions().values()) {
+        if (action.intake() != null
+            && recordFlows.all().stream().noneMatch(f -> f.name().equals(action.intake().flow()))) {
+          throw new IllegalStateException(
+              file
+                  + ": actions."
+                  + action.name()
+                  + ".intake.flow: no record flow "
+                  + action.intake().flow());
+        }
+      }
       if (!catalog.ids().contains(w.readMapping())
           || catalog.get(w.readMapping()).direction() != Direction.FROM_FHIR) {
         throw new IllegalStateException(file + ": read: no from-FHIR mapping " + w.readMapping());
       }
     }
+  }
+
+  /** A descriptor shipped with the gateway, read and checked alone (tests, tools). */
+  public static WorkflowDescriptor shipped(String name) {
+    return load().stream()
+        .filter(w -> w.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no workflow " + name));
   }
 
   /** The rules across descriptors: referral is there, no two share a path. */

@@ -41,6 +41,7 @@ import org.springframework.web.util.ServletRequestPathUtils;
 import org.yiyang.gateway.GatewayClient;
 import org.yiyang.gateway.flow.record.RecordFlow;
 import org.yiyang.gateway.flow.record.RecordFlows;
+import org.yiyang.gateway.workflow.Workflows;
 import org.yiyang.profiles.ErrorCode;
 
 /**
@@ -71,6 +72,7 @@ class ApiDocsIT {
   RequestMappingHandlerMapping mappings;
 
   @Autowired RecordFlows records;
+  @Autowired Workflows workflows;
   @Autowired org.yiyang.mappings.MappingCatalog catalog;
 
   private JsonNode document;
@@ -302,8 +304,9 @@ class ApiDocsIT {
     List<String> paths = new ArrayList<>();
     for (RecordFlow flow : records.all()) {
       String path = pattern.replace("{collection}", flow.path());
-      // The referrals' own handlers serve these paths; the document has them under their names.
-      if (!flow.path().equals("referrals")) {
+      // A workflow's own handlers (referrals, consultations) serve its intake flow's paths; the
+      // document has them under their names.
+      if (workflows.all().stream().noneMatch(w -> w.path().equals(flow.path()))) {
         paths.add(path);
       }
     }

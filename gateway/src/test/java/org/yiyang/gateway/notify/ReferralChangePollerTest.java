@@ -57,7 +57,10 @@ import org.yiyang.gateway.journal.JobLocks;
 import org.yiyang.gateway.metrics.GatewayMetrics;
 import org.yiyang.gateway.security.Keyring;
 import org.yiyang.gateway.workflow.WorkflowChangeFeed;
+import org.yiyang.gateway.workflow.WorkflowChangeFeeds;
 import org.yiyang.gateway.workflow.WorkflowChanges;
+import org.yiyang.gateway.workflow.WorkflowDescriptor;
+import org.yiyang.gateway.workflow.Workflows;
 
 /**
  * The change poller against a FHIR server whose answers the test scripts (WireMock), with the real
@@ -355,7 +358,8 @@ class ReferralChangePollerTest {
     // The envelope as a facility gets it: thin, the booking under greenChannel.
     var sent =
         Notifications.thin(
-            Notifications.envelope("e1", FACILITY, told.related.get(1)).put("secret", "x"));
+            Notifications.envelope("e1", FACILITY, told.related.get(1)).put("secret", "x"),
+            List.of(Notifications.Instance.REFERRAL));
     assertThat(sent.path("event").asText()).isEqualTo("referral.green-channel-changed");
     assertThat(sent.path("greenChannel").path("status").asText()).isEqualTo("booked");
     assertThat(sent.path("greenChannel").path("previousStatus").asText()).isEqualTo("booked");
@@ -403,6 +407,7 @@ class ReferralChangePollerTest {
                 new GatewayProperties.Auth("", "", "system/*.*")),
             new GatewayProperties.Api(DataSize.ofMegabytes(1)),
             new GatewayProperties.Journal("", "", "", 2, 10_000, Duration.ofSeconds(30)),
+            null,
             null);
     FhirServer fhir =
         new FhirServer(
@@ -423,12 +428,12 @@ class ReferralChangePollerTest {
             properties,
             new StandardEnvironment(),
             Keyring.loadOrCreate(dir.resolve("keyring.json")),
-            changes);
+            WorkflowChangeFeeds.of(List.of(changes)));
     poller =
         new ReferralChangePoller(
             fhir,
             state,
-            changes,
+            WorkflowChangeFeeds.of(List.of(changes)),
             told,
             properties,
             wakeUp,
@@ -502,11 +507,18 @@ class ReferralChangePollerTest {
                 + "\"channel\":{\"type\":\"rest-hook\"}}");
   }
 
+  static final WorkflowDescriptor REFERRAL = Workflows.shipped(Workflows.REFERRAL);
+
   /** The referral workflow as the poller sees it; a Task's describe can be made to fail. */
   static final class Changes implements WorkflowChanges {
 
     final Map<String, Supplier<RuntimeException>> failing = new ConcurrentHashMap<>();
     final List<Related> related = new CopyOnWriteArrayList<>();
+
+    @Override
+    public WorkflowDescriptor descriptor() {
+      return REFERRAL;
+    }
 
     @Override
     public String workflow() {

@@ -196,7 +196,10 @@ class WebhookDeliveryTest {
     String body = sent.getBodyAsString();
     assertThat(body).doesNotContain("张三").doesNotContain("血压");
     // What is journaled now is exactly what is sent.
-    assertThat(Notifications.thin(JSON.readTree(payload())).toString()).isEqualTo(payload());
+    assertThat(
+            Notifications.thin(JSON.readTree(payload()), List.of(Notifications.Instance.REFERRAL))
+                .toString())
+        .isEqualTo(payload());
     JsonNode event = JSON.readTree(body);
     assertThat(event.fieldNames())
         .toIterable()
@@ -279,6 +282,7 @@ class WebhookDeliveryTest {
             Notifications.eventId(FACILITY, "task-1", 2),
             FACILITY,
             new Notifications.Change(
+                Notifications.Instance.REFERRAL,
                 Notifications.STATUS_CHANGED,
                 "ref-1",
                 "task-1",

@@ -63,6 +63,12 @@ class AccessMatrixIT extends SharedGateway {
     RULES.put("GET /api/v1/referrals/{referralId}", facilityOrHospital);
     RULES.put("GET /api/v1/referrals/{facilityCode}/{referralNo}", facility);
     RULES.put("POST /api/v1/referrals/{referralId}/{action}", facilityOrHospital);
+    // Remote consultations: the facility's, for its own; the hospital works on /fhir (issue 20).
+    RULES.put("POST /api/v1/consultations", facility);
+    RULES.put("GET /api/v1/consultations", facility);
+    RULES.put("GET /api/v1/consultations/{consultationId}", facility);
+    RULES.put("GET /api/v1/consultations/{facilityCode}/{consultationNo}", facility);
+    RULES.put("POST /api/v1/consultations/{consultationId}/{action}", facility);
     RULES.put("GET /api/v1/messages", facilityOrOperator);
     RULES.put("GET /api/v1/messages/{id}", facilityOrOperator);
     RULES.put("POST /api/v1/messages/{id}/replay", facilityOrOperator);
@@ -146,6 +152,11 @@ class AccessMatrixIT extends SharedGateway {
     assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
     String otherMessage = sent.headers().firstValue("X-Message-Id").orElseThrow();
     String otherReferral = JSON.readTree(sent.body()).path("referralId").asText();
+    ObjectNode consultation = sample("consultation-to-servicerequest");
+    consultation.put("facilityCode", OTHER);
+    HttpResponse<String> asked = other.post("/api/v1/consultations", consultation.toString());
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+    String otherConsultation = JSON.readTree(asked.body()).path("consultationId").asText();
     HttpResponse<String> hook =
         other.send(
             "PUT",
@@ -162,11 +173,14 @@ class AccessMatrixIT extends SharedGateway {
     values.put("referralId", otherReferral);
     values.put("referralNo", referral.path("referralNo").asText());
     values.put("action", "cancel");
+    values.put("consultationId", otherConsultation);
+    values.put("consultationNo", consultation.path("consultationNo").asText());
     values.put("id", otherMessage);
     values.put("clientId", client);
     missingValues.putAll(values);
     missingValues.put("facilityCode", NOBODY);
     missingValues.put("referralId", "ref-0123456789abcdef0123456789abcdef");
+    missingValues.put("consultationId", "con-0123456789abcdef0123456789abcdef");
     missingValues.put("id", "00000000-0000-4000-8000-000000000000");
   }
 
@@ -228,6 +242,7 @@ class AccessMatrixIT extends SharedGateway {
       if (!rule.getKey().startsWith("POST /api/v1/residents")
           && !rule.getKey().startsWith("POST /api/v1/{collection}")
           && !rule.getKey().startsWith("POST /api/v1/referrals")
+          && !rule.getKey().startsWith("POST /api/v1/consultations")
           && !rule.getKey().startsWith("GET /api/v1/residents")) {
         continue;
       }
@@ -261,6 +276,9 @@ class AccessMatrixIT extends SharedGateway {
             "GET /api/v1/referrals/{referralId}",
             "GET /api/v1/referrals/{facilityCode}/{referralNo}",
             "POST /api/v1/referrals/{referralId}/{action}",
+            "GET /api/v1/consultations/{consultationId}",
+            "GET /api/v1/consultations/{facilityCode}/{consultationNo}",
+            "POST /api/v1/consultations/{consultationId}/{action}",
             "GET /api/v1/messages/{id}",
             "POST /api/v1/messages/{id}/replay",
             "GET /api/v1/admin/webhooks/{facilityCode}",
@@ -277,6 +295,18 @@ class AccessMatrixIT extends SharedGateway {
         assertThat(owner.statusCode()).as(route + " for its owner: " + owner.body()).isEqualTo(200);
       }
     }
+    // A facility's list of consultations holds its own only.
+    JsonNode consultations = json(own.get("/api/v1/consultations"));
+    assertThat(consultations.path("consultations"))
+        .noneSatisfy(
+            c ->
+                assertThat(c.path("consultationId").asText())
+                    .isEqualTo(values.get("consultationId")));
+    assertThat(json(other.get("/api/v1/consultations")).path("consultations"))
+        .anySatisfy(
+            c ->
+                assertThat(c.path("consultationId").asText())
+                    .isEqualTo(values.get("consultationId")));
     // Listing: another facility's messages are an empty list, as for a facility with none.
     JsonNode theirs = json(own.get("/api/v1/messages?facility=" + OTHER));
     JsonNode nobody = json(own.get("/api/v1/messages?facility=" + NOBODY));
@@ -330,6 +360,7 @@ class AccessMatrixIT extends SharedGateway {
             case "/api/v1/residents" -> sample("resident-to-patient").toString();
             case "/api/v1/assessments" -> sample("assessment-to-observations").toString();
             case "/api/v1/referrals" -> sample("referral-to-servicerequest").toString();
+            case "/api/v1/consultations" -> sample("consultation-to-servicerequest").toString();
             case "/api/v1/admin/clients" ->
                 "{\"clientName\":\"x\",\"role\":\"auditor\",\"auth\":\"client_secret_basic\"}";
             default ->

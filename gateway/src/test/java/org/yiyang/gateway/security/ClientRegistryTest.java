@@ -156,7 +156,7 @@ class ClientRegistryTest {
   }
 
   private GatewayProperties gateway() {
-    return new GatewayProperties(dir.resolve("data"), null, null, null, null);
+    return new GatewayProperties(dir.resolve("data"), null, null, null, null, null);
   }
 
   private static void assertRefused(ClientAdmin admin, String body, String field) {

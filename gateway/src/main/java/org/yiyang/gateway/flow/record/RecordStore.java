@@ -16,10 +16,11 @@ import org.yiyang.gateway.error.ApiResponse;
 import org.yiyang.gateway.error.GatewayException;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.RecordKeys;
-import org.yiyang.gateway.flow.referral.ReferralRequestStatus;
 import org.yiyang.gateway.flow.resident.FacilityNames;
 import org.yiyang.gateway.flow.resident.PatientResolver;
 import org.yiyang.gateway.flow.resident.ResidentStore;
+import org.yiyang.gateway.workflow.RequestStatus;
+import org.yiyang.gateway.workflow.Workflows;
 import org.yiyang.profiles.Canonical;
 import org.yiyang.profiles.ErrorCode;
 import org.yiyang.profiles.Fhir;
@@ -34,17 +35,20 @@ public class RecordStore {
   private final FhirServer fhir;
   private final PatientResolver residents;
   private final FacilityNames facilityNames;
-  private final ReferralRequestStatus referralRequests;
+  private final RequestStatus requests;
+  private final Workflows workflows;
 
   public RecordStore(
       FhirServer fhir,
       PatientResolver residents,
       FacilityNames facilityNames,
-      ReferralRequestStatus referralRequests) {
+      RequestStatus requests,
+      Workflows workflows) {
     this.fhir = fhir;
     this.residents = residents;
     this.facilityNames = facilityNames;
-    this.referralRequests = referralRequests;
+    this.requests = requests;
+    this.workflows = workflows;
   }
 
   /** The record-number identifier system of a flow for one facility. */
@@ -75,14 +79,19 @@ public class RecordStore {
     Bundle response = fhir.client().transaction().withBundle(transaction).execute();
     recordKey(flow, transaction)
         .ifPresent(key -> facilityNames.follow(transaction, response, key.facilityCode()));
-    if (flow.name().equals(RecordFlows.REFERRAL)) {
-      // A resent up-referral rewrote its request as active: back in line with its Task.
-      for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
-        if (entry.getResource() instanceof org.hl7.fhir.r4.model.ServiceRequest request) {
-          referralRequests.followTasksOf(request.getIdElement().getIdPart());
-        }
-      }
-    }
+    workflows
+        .byIntake(flow.name())
+        .ifPresent(
+            w -> {
+              // A resent request (referral, consultation) was rewritten as active: back in line
+              // with its Task.
+              for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+                Resource resource = entry.getResource();
+                if (resource != null && w.requestResource().equals(resource.fhirType())) {
+                  requests.followTasksOf(resource.getIdElement().getIdPart());
+                }
+              }
+            });
     boolean created =
         response.getEntry().stream()
             .map(e -> e.getResponse().getStatus())
@@ -231,6 +240,10 @@ public class RecordStore {
 
   private static java.util.List<Identifier> identifiersOf(Resource resource) {
     java.util.List<Identifier> out = new java.util.ArrayList<>();
+    if (Fhir.r4().getResourceDefinition(resource).getChildByName("identifier") == null) {
+      // A Binary (an attachment's bytes) has no identifier.
+      return out;
+    }
     Fhir.r4().newTerser().getValues(resource, "identifier", Identifier.class).forEach(out::add);
     return out;
   }

@@ -1,4 +1,4 @@
-package org.yiyang.gateway.flow.referral;
+package org.yiyang.gateway.workflow;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -16,21 +16,22 @@ import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 
 /**
- * A referral's ServiceRequest follows its Task (issue 26): the Task carries the workflow state (ADR
- * 0040), and a platform that reads only the request must not see a completed or cancelled referral
- * as {@code active}. Completed → {@code completed}; rejected, cancelled or failed → {@code
- * revoked}; entered-in-error → {@code entered-in-error}; any other state → {@code active}. Called
- * after the facility's actions, for each Task change the poller handles (the hospital's), and after
- * a resent up-referral rewrote the request.
+ * A workflow's request follows its Task (issue 26), for every request/Task workflow (referral,
+ * consultation): the Task carries the state (ADR 0040, ADR 0059), and a platform that reads only
+ * the request must not see a completed or cancelled one as {@code active}. Completed → {@code
+ * completed}; rejected, cancelled or failed → {@code revoked}; entered-in-error → {@code
+ * entered-in-error}; any other state → {@code active}. Called after the facility's actions, for
+ * each Task change the poller handles (the hospital's), and after a resent up-referral rewrote the
+ * request.
  */
 @Component
-public class ReferralRequestStatus {
+public class RequestStatus {
 
-  private static final Logger log = LoggerFactory.getLogger(ReferralRequestStatus.class);
+  private static final Logger log = LoggerFactory.getLogger(RequestStatus.class);
 
   private final FhirServer fhir;
 
-  public ReferralRequestStatus(FhirServer fhir) {
+  public RequestStatus(FhirServer fhir) {
     this.fhir = fhir;
   }
 
@@ -105,7 +106,7 @@ public class ReferralRequestStatus {
     }
   }
 
-  /** After a referral's request was rewritten (a resend): in line with its Task again. */
+  /** After a request was rewritten (a resend): in line with its Task again. */
   public void followTasksOf(String serviceRequestId) {
     try {
       Bundle tasks =
@@ -123,7 +124,7 @@ public class ReferralRequestStatus {
           .findFirst()
           .ifPresent(this::follow);
     } catch (BaseServerResponseException e) {
-      log.warn("Referral request status not checked after a resend (HTTP {})", e.getStatusCode());
+      log.warn("Request status not checked after a resend (HTTP {})", e.getStatusCode());
     }
   }
 }
