@@ -230,7 +230,7 @@ class RegionalPlatformIT {
         cs.getRestFirstRep().getResource()) {
       r.getSupportedProfile().forEach(p -> listed.add(r.getType() + " " + p.getValue()));
     }
-    assertThat(expected).hasSize(20);
+    assertThat(expected).hasSize(22);
     assertThat(listed).containsAll(expected);
     CapabilityStatement.CapabilityStatementRestResourceComponent patient =
         cs.getRestFirstRep().getResource().stream()
