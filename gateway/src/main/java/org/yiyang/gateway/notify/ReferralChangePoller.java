@@ -467,10 +467,6 @@ public class ReferralChangePoller implements SmartLifecycle {
     if (running && !wakeUp.settled()) {
       try {
         wakeUp.ensure();
-        if (wakeUp.settled() && "subscription".equals(wakeUp.mode())) {
-          // Changes made while the Subscriptions were being set up woke nobody: catch up once.
-          poll();
-        }
       } catch (RuntimeException e) {
         log.warn("Subscription wake-up setup failed ({})", e.getClass().getName());
       }
