@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Task;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yiyang.gateway.fhir.FhirServer;
 import org.yiyang.gateway.flow.FlowSteps;
@@ -18,6 +19,7 @@ public class WorkflowChangeFeeds {
 
   private final List<WorkflowChanges> all;
 
+  @Autowired
   public WorkflowChangeFeeds(
       Workflows workflows,
       WorkflowStores stores,
