@@ -122,14 +122,34 @@ public class Notifications {
     }
     String flow = flowOf(change.instance().workflow());
     String eventId = eventId(flow, facilityCode, change.taskId(), change.taskVersion());
-    String payload = envelope(eventId, facilityCode, change).toString();
+    journal(
+        flow,
+        facilityCode,
+        change.instanceId(),
+        change.taskId() + "|" + change.taskVersion(),
+        eventId,
+        envelope(eventId, facilityCode, change).toString());
+    return true;
+  }
+
+  /**
+   * Journals one notification for delivery: ordered per facility and instance, once per facility
+   * and changed version ({@code versionKey}), and dispatches it when it is new.
+   */
+  private void journal(
+      String flow,
+      String facilityCode,
+      String instanceId,
+      String versionKey,
+      String eventId,
+      String payload) {
     Journal.Appended appended =
         journal.append(
             new NewMessage(
                 flow,
                 facilityCode,
-                MessageIntake.sha256(flow + "|" + facilityCode + "|" + change.instanceId()),
-                flow + "|" + facilityCode + "|" + change.taskId() + "|" + change.taskVersion(),
+                MessageIntake.sha256(flow + "|" + facilityCode + "|" + instanceId),
+                flow + "|" + facilityCode + "|" + versionKey,
                 MessageIntake.sha256(payload),
                 payload,
                 eventId),
@@ -137,7 +157,6 @@ public class Notifications {
     if (!appended.duplicate()) {
       worker.dispatch(appended.message().id());
     }
-    return true;
   }
 
   /**
@@ -165,21 +184,13 @@ public class Notifications {
     }
     String key = change.resourceType() + "/" + change.resourceId();
     String eventId = eventId(facilityCode, key, change.version());
-    String payload = envelope(eventId, facilityCode, change).toString();
-    Journal.Appended appended =
-        journal.append(
-            new NewMessage(
-                FLOW,
-                facilityCode,
-                MessageIntake.sha256(FLOW + "|" + facilityCode + "|" + change.referralId()),
-                FLOW + "|" + facilityCode + "|" + key + "|" + change.version(),
-                MessageIntake.sha256(payload),
-                payload,
-                eventId),
-            Instant.now());
-    if (!appended.duplicate()) {
-      worker.dispatch(appended.message().id());
-    }
+    journal(
+        FLOW,
+        facilityCode,
+        change.referralId(),
+        key + "|" + change.version(),
+        eventId,
+        envelope(eventId, facilityCode, change).toString());
     return true;
   }
 
